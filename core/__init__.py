@@ -1,0 +1,1 @@
+"""The science of gan-tui: pure Python, numpy and torch, no terminal code."""

@@ -12,7 +12,7 @@ shift) and a smooth wobble, and are rendered as a sum of isotropic Gaussians,
 which separates into two (points x 28) factors, so a batch renders as another batched matmul. Points are
 spaced well under s apart, so ink is constant along a stroke and falls off across it like a soft pen;
 intensity = 1 - exp(-gain * ink / ink_on_a_line) saturates where strokes cross. Pixel units throughout
-the rendering: one template unit is 9 pixels, the image centre is (13.5, 13.5).
+the rendering: one template unit is 9.5 pixels, the image centre is (13.5, 13.5).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import numpy as np
 import torch
 
 IMAGE_SIZE = 28
-PIXELS_PER_UNIT = 9.0
-POINT_SPACING = 0.08  # template units between pen points: 0.72 px at scale 1, under the pen radius
+PIXELS_PER_UNIT = 9.5
+POINT_SPACING = 0.08  # template units between pen points, 0.76 px at scale 1: close enough for a smooth stroke
 
 # Each template: (digit, strokes); a stroke is (kind, control points). Several templates per digit
 # are different ways people write it (a 7 with or without a bar, an open or closed 4).
@@ -33,10 +33,12 @@ TEMPLATES: tuple[tuple[int, tuple[Stroke, ...]], ...] = (
     (0, (("loop", ((0.0, 1.0), (-0.5, 0.65), (-0.62, 0.0), (-0.5, -0.65), (0.0, -1.0),
                    (0.5, -0.65), (0.62, 0.0), (0.5, 0.65))),)),
     (1, (("line", ((0.05, 1.0), (0.0, -1.0))),)),
-    (1, (("line", ((-0.3, 0.65), (0.1, 1.0), (0.1, -1.0))),)),
+    (1, (("line", ((-0.2, 0.75), (0.1, 1.0), (0.1, -1.0))),)),
     (2, (("curve", ((-0.5, 0.55), (-0.2, 0.95), (0.3, 0.95), (0.52, 0.55), (0.35, 0.05),
                     (-0.55, -1.0))),
          ("line", ((-0.55, -1.0), (0.6, -1.0))))),
+    (2, (("curve", ((-0.5, 0.55), (-0.2, 0.95), (0.3, 0.95), (0.52, 0.55), (0.35, 0.05),
+                    (-0.5, -0.85), (-0.3, -0.62), (-0.15, -0.95), (0.6, -1.0))),)),
     (3, (("curve", ((-0.5, 0.75), (0.0, 1.0), (0.45, 0.75), (0.4, 0.25), (-0.1, 0.05))),
          ("curve", ((-0.1, 0.05), (0.45, -0.15), (0.55, -0.65), (0.05, -1.0), (-0.55, -0.75))))),
     (4, (("line", ((-0.05, 1.0), (-0.6, -0.3), (0.6, -0.3))),
@@ -139,7 +141,7 @@ def _random_affine(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.nda
     angle = rng.normal(0.0, 0.12, n)                  # radians, about 7 degrees
     slant = rng.normal(0.1, 0.18, n)                  # handwriting leans right more often than left
     width = rng.uniform(0.7, 1.15, n)
-    height = rng.uniform(0.85, 1.05, n)
+    height = rng.uniform(0.9, 1.05, n)
     cos, sin = np.cos(angle), np.sin(angle)
     rotate = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], -2)
     shear = np.zeros((n, 2, 2))
@@ -162,7 +164,7 @@ def _pen_profile(coordinate: torch.Tensor, radius: torch.Tensor) -> torch.Tensor
     return profile.clamp_min_(-20.0).exp_()
 
 
-def render_glyphs(labels: torch.Tensor, rng: np.random.Generator, chunk: int = 4096) -> torch.Tensor:
+def render_glyphs(labels: torch.Tensor, rng: np.random.Generator, chunk: int = 1024) -> torch.Tensor:
     """Draw one glyph per label: (N,) int64 -> (N, 1, 28, 28) float32 ink in [0, 1].
 
     All randomness is drawn up front from `rng`, so the result depends on the seed only, not on `chunk`.
@@ -171,12 +173,12 @@ def render_glyphs(labels: torch.Tensor, rng: np.random.Generator, chunk: int = 4
     n = labels.shape[0]
     as_float = lambda a: torch.as_tensor(a, dtype=torch.float32)  # noqa: E731
     choice = _choose_templates(templates.digit, labels, rng)
-    controls = templates.controls[choice] + as_float(rng.normal(0.0, 0.07, (n,) + templates.controls.shape[1:]))
+    controls = templates.controls[choice] + as_float(rng.normal(0.0, 0.08, (n,) + templates.controls.shape[1:]))
     linear, offset = _random_affine(rng, n)
     wobble_amplitude = as_float(rng.normal(0.0, 0.6, (n, 1, 2)))  # pixels: a smooth sine warp of the glyph
     wobble_phase = as_float(rng.uniform(0.0, 2 * np.pi, (n, 1, 2)))
-    pen = rng.uniform(0.7, 1.1, n)                                  # pen radius s in pixels
-    gain = rng.uniform(3.0, 6.0, n)
+    pen = rng.uniform(0.55, 0.95, n)                                 # pen radius s in pixels
+    gain = rng.uniform(4.0, 8.0, n)
     # along a straight stroke, Gaussians spaced h apart sum to sqrt(2 pi) s / h on the stroke's centre line
     spacing = POINT_SPACING * np.sqrt(np.abs(np.linalg.det(linear)))
     level = as_float(gain * spacing / (np.sqrt(2 * np.pi) * pen))[:, None, None]

@@ -202,8 +202,9 @@ def render_glyphs(labels: torch.Tensor, rng: np.random.Generator, chunk: int = 1
 
 def _choose_templates(digit: torch.Tensor, labels: torch.Tensor, rng: np.random.Generator) -> torch.Tensor:
     """A random template of each label's digit, uniformly among that digit's variants."""
+    by_digit = torch.argsort(digit, stable=True)
     counts = torch.bincount(digit, minlength=10)
     first = torch.cumsum(counts, 0) - counts
     pick = torch.as_tensor(rng.random(labels.shape[0]), dtype=torch.float32)
     offset = torch.clamp((pick * counts[labels]).long(), max=counts[labels] - 1)
-    return first[labels] + offset
+    return by_digit[first[labels] + offset]

@@ -101,13 +101,13 @@ class AdderPane(Vertical, can_focus=True):
                         yield Label(f"h{unit + 1}", classes="heading")
                         for name, column in GRID_COLUMNS:
                             index = (unit,) if column is None else (unit, column)
-                            yield Input(id=weight_input_id(name, index), classes="weight", compact=True)
+                            yield self._weight_input(name, index)
                 with Horizontal(id="scalars"):
                     yield Label("b_y", classes="heading")
-                    yield Input(id=weight_input_id("b_y", ()), classes="weight", compact=True)
+                    yield self._weight_input("b_y", ())
                     yield Label("h_0", classes="heading")
                     for unit in range(3):
-                        yield Input(id=weight_input_id("h_0", (unit,)), classes="weight", compact=True)
+                        yield self._weight_input("h_0", (unit,))
                 yield Static(id="weight-error", classes="field-error")
                 with Horizontal(classes="button-row"):
                     yield Button("Textbook", id="preset-textbook", compact=True)
@@ -121,10 +121,11 @@ class AdderPane(Vertical, can_focus=True):
                 yield Static(id="verify-result")
                 yield Static(WHY_IT_WORKS, id="why")
 
+    def _weight_input(self, name: str, index: tuple[int, ...]) -> Input:
+        value = self.config.weights.array(name)[index]
+        return Input(f"{value:g}", id=weight_input_id(name, index), classes="weight", compact=True)
+
     def on_mount(self) -> None:
-        for error in self.query(".field-error"):
-            error.display = False
-        self._fill_weight_inputs()
         self._redraw()
 
     # --- state -> screen -------------------------------------------------
@@ -151,7 +152,7 @@ class AdderPane(Vertical, can_focus=True):
                 field = self.query_one("#" + weight_input_id(name, index), Input)
                 with field.prevent(Input.Changed):
                     field.value = f"{array[index]:g}"
-                field.remove_class("-invalid")
+                field.set_class(False, "-invalid")
         self._set_error("weight-error", "")
 
     def _redraw(self) -> None:
@@ -168,7 +169,7 @@ class AdderPane(Vertical, can_focus=True):
     def _set_error(self, error_id: str, message: str) -> None:
         error = self.query_one(f"#{error_id}", Static)
         error.update(message)
-        error.display = bool(message)
+        error.set_class(bool(message), "-shown")
 
     # --- input -> state --------------------------------------------------
 

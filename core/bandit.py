@@ -17,13 +17,15 @@ of them; a single run is the same code with runs = 1.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.errors import InvalidSetting
 
 MAX_ARMS = 100
+MAX_COMPARED_STEP_SIZES = 6
 MEMORY_LIMIT_BYTES = 1 << 30
 
 
@@ -34,6 +36,8 @@ class BanditConfig:
     q: the true arm means q*; None draws q*_i ~ N(mean, 1) afresh for every run.
     theta: the starting preferences; None starts every arm at 0 (uniform π).
     decay: d in η_t = η / (1 + t·d); 0 keeps η constant.
+    compare_eta, compare_baseline: run one curve per step size listed (instead of eta) and,
+    when compare_baseline is set, each with and without the baseline; see variants().
     """
 
     arms: int = 10
@@ -49,6 +53,8 @@ class BanditConfig:
     runs: int = 2000
     steps: int = 1000
     seed: int = 0
+    compare_eta: tuple[float, ...] = ()
+    compare_baseline: bool = False
 
     def __post_init__(self) -> None:
         if not 2 <= self.arms <= MAX_ARMS:
@@ -77,19 +83,65 @@ class BanditConfig:
         _require(self.runs >= 1, "runs", f"must be at least 1 (got {self.runs})")
         _require(self.steps >= 1, "steps", f"must be at least 1 (got {self.steps})")
         _require(self.seed >= 0, "seed", f"must be ≥ 0 (got {self.seed})")
-        needed = memory_bytes(self.runs, self.steps, self.arms)
+        _require(
+            len(self.compare_eta) <= MAX_COMPARED_STEP_SIZES,
+            "compare_eta",
+            f"at most {MAX_COMPARED_STEP_SIZES} step sizes (got {len(self.compare_eta)})",
+        )
+        _require(
+            all(math.isfinite(eta) and eta > 0 for eta in self.compare_eta),
+            "compare_eta",
+            f"every step size must be > 0 (got {list(self.compare_eta)})",
+        )
+        curves = self.curves
+        needed = curves * memory_bytes(self.runs, self.steps, self.arms)
         if needed > MEMORY_LIMIT_BYTES:
-            most = max_steps(self.runs, self.arms)
+            most = max_steps(self.runs, self.arms, curves)
             allowed = (
                 f"at most {_count(most, 'step')} with {_count(self.runs, 'run')}"
                 if most >= 1
-                else f"at most {_count(max_runs(self.arms), 'run')}"
+                else f"at most {_count(max_runs(self.arms, curves), 'run')}"
             )
+            per_curve = f" for each of {curves} curves" if curves > 1 else ""
             raise InvalidSetting(
                 "runs",
-                f"{_count(self.runs, 'run')} × {_count(self.steps, 'step')} would need about"
-                f" {needed / 2**20:,.0f} MiB; the limit is 1 GiB, which allows {allowed}",
+                f"{_count(self.runs, 'run')} × {_count(self.steps, 'step')}{per_curve} would need"
+                f" about {needed / 2**20:,.0f} MiB; the limit is 1 GiB, which allows {allowed}",
             )
+
+    @property
+    def curves(self) -> int:
+        """How many configs variants() runs."""
+        return max(1, len(self.compare_eta)) * (2 if self.compare_baseline else 1)
+
+
+def variants(config: BanditConfig) -> tuple[BanditConfig, ...]:
+    """The configs a comparison runs, baseline first then each step size (Figure 2.5's
+    legend order); just (config,) when nothing is compared."""
+    etas = config.compare_eta or (config.eta,)
+    baselines = (True, False) if config.compare_baseline else (config.baseline,)
+    plain = replace(config, compare_eta=(), compare_baseline=False)
+    return tuple(replace(plain, eta=eta, baseline=baseline) for baseline in baselines for eta in etas)
+
+
+def describe(config: BanditConfig) -> str:
+    """A curve's name: its step size and whether it uses the baseline."""
+    return f"η={config.eta:g}, " + ("baseline" if config.baseline else "no baseline")
+
+
+def parse_values(text: str, field: str, none_word: str = "") -> tuple[float, ...] | None:
+    """Numbers separated by commas or spaces, e.g. "1, 0.9, 0.1"; a blank (or `none_word`,
+    such as "draw") gives None."""
+    text = text.strip()
+    if not text or text.lower() == none_word:
+        return None
+    try:
+        return tuple(float(part) for part in re.split(r"[,\s]+", text.strip(", ")))
+    except ValueError:
+        also = f", or {none_word!r}" if none_word else ""
+        raise InvalidSetting(
+            field, f"must be numbers separated by commas, e.g. 1,0.9,0.1{also} (got {text!r})"
+        ) from None
 
 
 def _require(ok: bool, field: str, message: str) -> None:
@@ -107,14 +159,14 @@ def memory_bytes(runs: int, steps: int, arms: int) -> int:
     return 8 * (2 * runs * steps + steps * (arms + 4) + 6 * runs * arms)
 
 
-def max_steps(runs: int, arms: int) -> int:
-    """The most steps that keep memory_bytes(runs, steps, arms) within the limit."""
-    return (MEMORY_LIMIT_BYTES // 8 - 6 * runs * arms) // (2 * runs + arms + 4)
+def max_steps(runs: int, arms: int, curves: int = 1) -> int:
+    """The most steps that keep curves × memory_bytes(runs, steps, arms) within the limit."""
+    return (MEMORY_LIMIT_BYTES // 8 // curves - 6 * runs * arms) // (2 * runs + arms + 4)
 
 
-def max_runs(arms: int) -> int:
+def max_runs(arms: int, curves: int = 1) -> int:
     """The most runs that fit the limit even for a single step."""
-    return (MEMORY_LIMIT_BYTES // 8 - arms - 4) // (2 + 6 * arms)
+    return (MEMORY_LIMIT_BYTES // 8 // curves - arms - 4) // (2 + 6 * arms)
 
 
 # --- the policy and its gradients: arrays of shape (..., arms) ---------------------------

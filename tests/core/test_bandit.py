@@ -11,14 +11,17 @@ import torch
 from core.bandit import (
     BanditConfig,
     Testbed,
+    describe,
     entropy_gradient,
     expected_direction,
     log_policy,
+    parse_values,
     policy,
     reinforce_direction,
     run_testbed,
     sample_actions,
     step_size,
+    variants,
 )
 from core.errors import InvalidSetting
 
@@ -249,6 +252,8 @@ def test_a_huge_step_size_gives_numbers_not_exceptions():
         ({"steps": 0}, "steps", "at least 1"),
         ({"seed": -1}, "seed", "≥ 0"),
         ({"runs": 100_000, "steps": 1000}, "runs", "the limit is 1 GiB"),
+        ({"compare_eta": (0.1, 0.0)}, "compare_eta", "> 0"),
+        ({"compare_eta": (0.1,) * 7}, "compare_eta", "at most 6"),
     ],
 )
 def test_bad_settings_are_refused_with_the_field_named(changes, field, fragment):
@@ -266,3 +271,33 @@ def test_the_memory_limit_allows_figure_2_5_and_names_the_largest_run():
         "2,000 runs × 40,000 steps would need about 1,226 MiB; the limit is 1 GiB,"
         " which allows at most 33,407 steps with 2,000 runs"
     )
+
+
+def test_memory_limit_counts_every_compared_curve():
+    config = BanditConfig(runs=2000, steps=10_000)
+    with pytest.raises(InvalidSetting) as refused:
+        dataclasses.replace(config, compare_eta=(0.1, 0.4), compare_baseline=True)
+    assert "for each of 4 curves" in refused.value.message
+    assert "at most 8,329 steps with 2,000 runs" in refused.value.message
+    dataclasses.replace(config, steps=8329, compare_eta=(0.1, 0.4), compare_baseline=True)
+
+
+def test_figure_2_5_variants_come_in_the_books_legend_order():
+    config = BanditConfig(mean=4.0, compare_eta=(0.1, 0.4), compare_baseline=True)
+    assert [describe(v) for v in variants(config)] == [
+        "η=0.1, baseline",
+        "η=0.4, baseline",
+        "η=0.1, no baseline",
+        "η=0.4, no baseline",
+    ]
+    assert all(v.mean == 4.0 and v.curves == 1 for v in variants(config))
+    assert variants(BanditConfig(eta=0.3)) == (BanditConfig(eta=0.3),)
+
+
+def test_parse_values_reads_what_a_user_types():
+    assert parse_values(" 1, 0.9 0.1 ", "q") == (1.0, 0.9, 0.1)
+    assert parse_values("draw", "q", none_word="draw") is None
+    assert parse_values("", "theta") is None
+    with pytest.raises(InvalidSetting) as refused:
+        parse_values("1,x", "q", none_word="draw")
+    assert refused.value.field == "q" and "or 'draw' (got '1,x')" in refused.value.message

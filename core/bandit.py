@@ -125,7 +125,9 @@ def variants(config: BanditConfig) -> tuple[BanditConfig, ...]:
 
 
 def describe(config: BanditConfig) -> str:
-    """A curve's name: its step size and whether it uses the baseline."""
+    """A curve's name: its step size and whether it uses the baseline (moot when exact)."""
+    if config.exact:
+        return f"η={config.eta:g}, exact gradient"
     return f"η={config.eta:g}, " + ("baseline" if config.baseline else "no baseline")
 
 

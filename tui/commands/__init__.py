@@ -4,6 +4,6 @@ Each module has NAME, SUMMARY, `configure(parser)`, `config_from_args(args)` and
 `run_headless(args, config, console) -> int`. Modules must not import torch at import time.
 """
 
-from tui.commands import adder
+from tui.commands import adder, bandit
 
-LAB_COMMANDS = (adder,)
+LAB_COMMANDS = (adder, bandit)

@@ -36,6 +36,21 @@ PLAY_INTERVAL_S = 0.6
 GRID_COLUMNS = (("v", None), ("U", 0), ("U", 1), ("W", 0), ("W", 1), ("W", 2), ("b_h", None))
 GRID_HEADINGS = ("", "v", "U·a", "U·b", "W·1", "W·2", "W·3", "b_h")
 
+TOOLTIPS = {
+    "a": "First number, at most 64 bits (binary digits 0/1, or decimal with d)",
+    "b": "Second number, at most 64 bits",
+    "decimal": "Type and show the numbers in decimal (d)",
+    "back": "Go back one bit (←)",
+    "forward": "Run the next bit through the network (→)",
+    "play": "Step through the bits on a timer (space)",
+    "rewind": "Back to the first bit (r)",
+    "preset-textbook": "v=[1,-1,1], U=1, W picks h2, b_h=[0,-1,-2], b_y=0 (t)",
+    "preset-half-integer": "b_h=[-0.5,-1.5,-2.5], b_y=-0.5: no pre-activation is ever 0 (h)",
+    "verify-bits": "Check every pair of numbers below 2^N, N from 1 to 12",
+    "verify": "Check every pair exhaustively and find the first counterexample (v)",
+    "weights": "Edit any weight; the run and the verdict update at once",
+}
+
 WHY_IT_WORKS = (
     "Why it works: each hidden unit sums a_t + b_t + carry (U = 1, W picks h2, the carry). "
     "With b_h = 0, −1, −2 unit k fires when at least k of the three bits are 1, so h2 is the "
@@ -126,6 +141,8 @@ class AdderPane(Vertical, can_focus=True):
         return Input(f"{value:g}", id=weight_input_id(name, index), classes="weight", compact=True)
 
     def on_mount(self) -> None:
+        for widget_id, tip in TOOLTIPS.items():
+            self.query_one(f"#{widget_id}").tooltip = tip
         self._redraw()
 
     # --- state -> screen -------------------------------------------------

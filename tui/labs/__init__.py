@@ -8,6 +8,7 @@ from typing import Callable
 from textual.widget import Widget
 
 from tui.labs.adder import AdderPane
+from tui.labs.bandit import BanditPane
 from tui.labs.not_built import NotBuiltPane
 
 
@@ -23,6 +24,6 @@ class Lab:
 LABS = (
     Lab("adder", "RNN adder", "1", AdderPane, "adder"),
     Lab("saddle", "Saddle", "2", NotBuiltPane, "not-built"),
-    Lab("bandit", "Bandit", "3", NotBuiltPane, "not-built"),
+    Lab("bandit", "Bandit", "3", BanditPane, "bandit"),
     Lab("gan", "GAN", "4", NotBuiltPane, "not-built"),
 )

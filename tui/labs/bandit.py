@@ -348,7 +348,7 @@ class BanditPane(Vertical, can_focus=True):
     def _show_transport(self) -> None:
         speed = SPEEDS[self.speed_index]
         self.query_one("#speed", Label).update("max/s" if speed is None else f"{speed}/s")
-        self.query_one("#play", Button).label = "❚❚ Pause" if self.playing else "▶ Play "
+        self.query_one("#play", Button).label = "❚❚ Pause" if self.playing else "▶ Play"
 
     def on_resize(self) -> None:
         self._draw_bars()
@@ -464,15 +464,21 @@ def bar(fraction: float, width: int) -> str:
     return ("█" * full + (BAR_BLOCKS[part] if part else "")).ljust(width)
 
 
+def short(value: float, sign: bool = False) -> str:
+    """Two decimals, or three significant digits once that would be wider than 6 characters."""
+    text = f"{value:+.2f}" if sign else f"{value:.2f}"
+    return text if len(text) <= 6 else f"{value:{'+' if sign else ''}.3g}"
+
+
 def bar_view(state: RunState, exact: bool, height: int, label: str = "") -> Table:
     """π and θ of every arm of one run (as many as fit, the likeliest first beyond that),
     the arm just pulled highlighted, and the pull's reward."""
-    table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=False)
-    table.add_column("arm", justify="right")
+    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold", expand=False)
+    table.add_column("arm", justify="right", no_wrap=True)
     table.add_column("π", no_wrap=True)
-    table.add_column("", justify="right")
-    table.add_column("θ", justify="right")
-    table.add_column("q*", justify="right")
+    table.add_column("", justify="right", no_wrap=True)
+    table.add_column("θ", justify="right", no_wrap=True)
+    table.add_column("q*", justify="right", no_wrap=True)
     arms = len(state.pi)
     rows = max(1, height - 2)
     shown = range(arms) if arms <= rows else sorted(np.argsort(-state.pi)[: rows - 1].tolist() + ([] if state.action is None else [state.action]))
@@ -480,7 +486,7 @@ def bar_view(state: RunState, exact: bool, height: int, label: str = "") -> Tabl
     for arm in dict.fromkeys(shown):
         style = PULLED_STYLE if arm == state.action else ""
         name = Text(f"{arm + 1}", style="bold green" if state.q[arm] == best else "")
-        table.add_row(name, bar(state.pi[arm], 10), f"{state.pi[arm]:.2f}", f"{state.theta[arm]:+.2f}", f"{state.q[arm]:.2f}", style=style)
+        table.add_row(name, bar(state.pi[arm], 8), f"{state.pi[arm]:.2f}", short(state.theta[arm], sign=True), short(state.q[arm]), style=style)
     title = f"run 1 of {label}" if label else "run 1"
     if exact:
         last = "exact gradient: no pulls"

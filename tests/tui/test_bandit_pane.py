@@ -8,7 +8,7 @@ from textual.widgets import Checkbox, Input, Static, Tabs
 
 from core.bandit import BanditConfig, Testbed, run_testbed
 from tui.app import GanTuiApp
-from tui.labs.bandit import REDRAW_INTERVAL_S, BanditPane
+from tui.labs.bandit import REDRAW_INTERVAL_S, SETTLE_S, BanditPane
 from tui.widgets.float_slider import FloatSlider
 
 LOCK_IN = BanditConfig(arms=5, q=(1.0, 0.5, 0.5, 0.5, 0.5), noise=0.0, eta=5.0, runs=200, steps=300, seed=4)
@@ -26,6 +26,12 @@ async def settle(pilot) -> None:
     await pilot.pause(REDRAW_INTERVAL_S + 0.1)
 
 
+async def settle_after_typing(pilot) -> None:
+    """As settle, after the pause that lets a changed setting restart the run."""
+    await pilot.pause(SETTLE_S + 0.05)
+    await settle(pilot)
+
+
 async def open_bandit(pilot) -> BanditPane:
     await settle(pilot)
     return pilot.app.query_one(BanditPane)
@@ -36,7 +42,7 @@ async def type_into(pilot, selector: str, text: str) -> None:
     field.focus()
     field.value = ""
     await pilot.press(*text)
-    await settle(pilot)
+    await settle_after_typing(pilot)
 
 
 async def test_each_step_key_makes_one_pull_and_the_bars_show_it():
@@ -144,7 +150,7 @@ async def test_the_eta_slider_and_checkboxes_set_the_config_and_start_again():
         await settle(pilot)
         app.query_one("#eta", FloatSlider).value = 0.5
         app.query_one("#baseline", Checkbox).value = True
-        await settle(pilot)
+        await settle_after_typing(pilot)
         assert (pane.config.eta, pane.config.baseline) == (0.5, True)
         assert pane.snapshot.state.t == 0 and pane.snapshot.results[0].config.eta == 0.5
 

@@ -15,6 +15,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
@@ -28,6 +29,7 @@ DEFAULT_PRESET = "figure-2-5"
 PRESETS = {"f": "figure-2-5", "p": "plateau", "l": "lock-in", "e": "entropy"}
 SPEEDS = (1, 3, 10, 30, 100, 300, 1000, None)  # steps per second while playing; None: flat out
 REDRAW_INTERVAL_S = 1 / 4  # plots are rebuilt at most four times a second
+SETTLE_S = 0.3  # a changed setting restarts the run once no other change follows for this long
 POST_INTERVAL_S = 1 / 10  # the worker hands over new numbers at most ten times a second
 CHUNK_TARGET_S = 0.05  # flat out, steps are made in chunks of about this long
 VIEWS = {"pi": "π", "optimal": "% optimal", "reward": "reward", "regret": "regret"}
@@ -104,6 +106,7 @@ class BanditPane(Vertical, can_focus=True):
         self.view = "optimal" if config.curves > 1 else "pi"
         self.snapshot: Snapshot | None = None
         self._plot_dirty = False
+        self._settle_timer: Timer | None = None
         # What the UI asks of the simulation worker, read and written under _requests:
         # a generation per fresh start (with the config to run), single steps still to
         # make, whether to play on, and whether a worker is already serving the requests.
@@ -206,7 +209,10 @@ class BanditPane(Vertical, can_focus=True):
         self._set_error("")
         if config != self.config:
             self.config = config
-            self._restart(play=self.playing)
+            # typing 100000 passes through 1, 10, ...: start again once the typing pauses
+            if self._settle_timer is not None:
+                self._settle_timer.stop()
+            self._settle_timer = self.set_timer(SETTLE_S, lambda: self._restart(play=self.playing))
 
     def _field_value(self, name: str) -> object:
         if name == "eta":
@@ -437,20 +443,17 @@ def plot_lines(results: tuple[TestbedResult, ...], view: str) -> tuple[list[Line
     config = results[0].config
     runs = "run 1" if config.runs == 1 else f"mean of {config.runs:,} runs"
     if view == "optimal":
-        lines = [Line(describe(r.config), r.optimal_pct) for r in results]
-        return lines, f"% optimal action ({runs})", (0.0, 100.0)
+        return [Line(describe(r.config), r.optimal_pct) for r in results], f"% optimal action, {runs}", (0.0, 100.0)
     if view == "reward":
-        return [Line(describe(r.config), r.mean_reward) for r in results], f"reward ({runs})", None
+        return [Line(describe(r.config), r.mean_reward) for r in results], f"reward, {runs}", None
     if view == "regret":
-        lines = [Line(describe(r.config), r.cumulative_regret) for r in results]
-        return lines, f"total regret, Σ(max q* − q*_a) ({runs})", None
-    if len(results) == 1 and config.q is not None:
+        return [Line(describe(r.config), r.cumulative_regret) for r in results], f"total regret, {runs}", None
+    if len(results) == 1 and (config.q is not None or config.runs == 1):  # arm i is the same arm in every run
         mean_pi = results[0].mean_pi
-        shown = np.argsort(-mean_pi[-1])[:MAX_LINES] if len(mean_pi) else range(min(config.arms, MAX_LINES))
-        lines = [Line(f"π{arm + 1}", mean_pi[:, arm]) for arm in sorted(shown)]
-        return lines, f"π of each arm ({runs})", (0.0, 1.0)
-    lines = [Line(describe(r.config), r.pi_optimal) for r in results]
-    return lines, f"π of the optimal arm ({runs})", (0.0, 1.0)
+        likeliest = np.argsort(-mean_pi[-1])[:MAX_LINES] if len(mean_pi) else range(min(config.arms, MAX_LINES))
+        lines = [Line(f"π{arm + 1}", mean_pi[:, arm]) for arm in sorted(likeliest)]
+        return lines, f"π of each arm, {runs}", (0.0, 1.0)
+    return [Line(describe(r.config), r.pi_optimal) for r in results], f"π(optimal arm), {runs}", (0.0, 1.0)
 
 
 BAR_BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -471,8 +474,8 @@ def short(value: float, sign: bool = False) -> str:
 
 
 def bar_view(state: RunState, exact: bool, height: int, label: str = "") -> Table:
-    """π and θ of every arm of one run (as many as fit, the likeliest first beyond that),
-    the arm just pulled highlighted, and the pull's reward."""
+    """π and θ of every arm of one run (as many as fit: beyond that the best arm, the arm
+    just pulled and the likeliest), the arm just pulled highlighted, and the pull's reward."""
     table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold", expand=False)
     table.add_column("arm", justify="right", no_wrap=True)
     table.add_column("π", no_wrap=True)
@@ -480,10 +483,15 @@ def bar_view(state: RunState, exact: bool, height: int, label: str = "") -> Tabl
     table.add_column("θ", justify="right", no_wrap=True)
     table.add_column("q*", justify="right", no_wrap=True)
     arms = len(state.pi)
-    rows = max(1, height - 2)
-    shown = range(arms) if arms <= rows else sorted(np.argsort(-state.pi)[: rows - 1].tolist() + ([] if state.action is None else [state.action]))
+    rows = max(2, height - 4)  # the title may take two lines, the header and the caption one each
     best = state.q.max()
-    for arm in dict.fromkeys(shown):
+    if arms <= rows:
+        shown = list(range(arms))
+    else:
+        must = [int(np.argmax(state.q))] + ([] if state.action is None else [state.action])
+        likeliest = [int(arm) for arm in np.argsort(-state.pi) if arm not in must]
+        shown = sorted(set(must + likeliest[: rows - len(set(must))]))
+    for arm in shown:
         style = PULLED_STYLE if arm == state.action else ""
         name = Text(f"{arm + 1}", style="bold green" if state.q[arm] == best else "")
         table.add_row(name, bar(state.pi[arm], 8), f"{state.pi[arm]:.2f}", short(state.theta[arm], sign=True), short(state.q[arm]), style=style)
@@ -495,5 +503,5 @@ def bar_view(state: RunState, exact: bool, height: int, label: str = "") -> Tabl
     else:
         last = f"pulled {state.action + 1} → R = {state.reward:+.2f}"
     table.title = f"{title}, step {state.t:,}"
-    table.caption = last + (f" (+{arms - len(set(shown))} arms)" if arms > len(set(shown)) else "")
+    table.caption = last + (f" (+{arms - len(shown)} arms)" if arms > len(shown) else "")
     return table

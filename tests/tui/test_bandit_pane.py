@@ -4,7 +4,7 @@ import io
 
 import numpy as np
 from rich.console import Console
-from textual.widgets import Checkbox, Input, Static, Tabs
+from textual.widgets import Checkbox, Input, Markdown, Static, Tabs
 
 from core.bandit import BanditConfig, Testbed, run_testbed
 from tui.app import GanTuiApp
@@ -181,3 +181,13 @@ async def test_v_cycles_the_plots():
             await pilot.press("v")
             seen.append(tabs.active)
         assert seen == ["view-pi", "view-optimal", "view-reward", "view-regret", "view-pi"]
+
+
+async def test_palette_lists_the_bandit_actions_and_question_mark_explains_the_lab():
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_bandit(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Bandit: step", "Bandit: Sutton & Barto, Figure 2.5", "Bandit: Entropy bonus rescues the lock-in"} <= set(titles)
+        await pilot.press("question_mark")
+        assert "θ_i += η_t (R − b)(1[a=i] − π_i)" in app.screen.query_one(Markdown).source

@@ -360,17 +360,19 @@ class Testbed:
         )
 
     def result(self) -> TestbedResult:
-        """Copies of the records for the steps made so far."""
+        """The records of the steps made so far, as read-only views: later steps only write
+        past them, so a result stays valid (and costs no copy) while the testbed runs on."""
         t = self.t
-        return TestbedResult(
-            config=self.config,
-            mean_reward=self._mean_reward[:t].copy(),
-            optimal_pct=self._optimal_pct[:t].copy(),
-            pi_optimal=self._pi_optimal[:t].copy(),
-            regret=self._regret[:t].copy(),
-            mean_pi=self._mean_pi[:t].copy(),
-            final_pi=self.pi.mean(axis=0),
-        )
+        records = [
+            self._mean_reward[:t],
+            self._optimal_pct[:t],
+            self._pi_optimal[:t],
+            self._regret[:t],
+            self._mean_pi[:t],
+        ]
+        for view in records:
+            view.flags.writeable = False
+        return TestbedResult(self.config, *records, final_pi=self.pi.mean(axis=0))
 
 
 def run_testbed(config: BanditConfig) -> TestbedResult:

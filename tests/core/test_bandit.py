@@ -219,6 +219,18 @@ def test_same_seed_same_numbers_and_steps_may_be_split():
     assert not np.array_equal(whole.mean_reward, other.mean_reward)
 
 
+def test_a_result_stays_the_same_while_the_testbed_runs_on():
+    testbed = Testbed(BanditConfig(runs=50, steps=100, seed=3))
+    testbed.advance(40)
+    early = testbed.result()
+    before = early.optimal_pct.copy(), early.mean_pi.copy()
+    testbed.advance(60)
+    np.testing.assert_array_equal(early.optimal_pct, before[0])
+    np.testing.assert_array_equal(early.mean_pi, before[1])
+    np.testing.assert_array_equal(testbed.result().optimal_pct[:40], before[0])
+    assert not early.optimal_pct.flags.writeable
+
+
 def test_advance_stops_at_the_configured_number_of_steps():
     testbed = Testbed(BanditConfig(runs=3, steps=10))
     assert testbed.advance(4) == 4 and testbed.advance(100) == 6 and testbed.advance(1) == 0

@@ -66,7 +66,8 @@ BUTTON_TOOLTIPS = {
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the simulation worker hands the pane: copies, safe to read on the UI thread."""
+    """What the simulation worker hands the pane: read-only records and a copy of run 1,
+    safe to read on the UI thread while the worker runs on."""
 
     generation: int
     results: tuple[TestbedResult, ...]

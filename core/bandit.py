@@ -277,15 +277,15 @@ class Testbed:
         runs, arms, steps = config.runs, config.arms, config.steps
         rng = np.random.default_rng(config.seed)
         if config.q is None:
-            self.q = rng.normal(config.mean, 1.0, size=(runs, arms))
+            q = rng.normal(config.mean, 1.0, size=(runs, arms))
         else:
-            self.q = np.tile(np.asarray(config.q, dtype=float), (runs, 1))
+            q = np.tile(np.asarray(config.q, dtype=float), (runs, 1))
+        # column-major, so sums over the arms run along contiguous runs (several times faster)
+        self.q = np.asfortranarray(q)
         self.best_value = self.q.max(axis=1)
         self.optimal = self.q == self.best_value[:, None]
         self._rows = np.arange(runs)
         start = np.zeros(arms) if config.theta is None else np.asarray(config.theta, dtype=float)
-        # column-major, so sums over the arms run along contiguous runs (several times faster)
-        self.q = np.asfortranarray(self.q)
         self.theta = np.asfortranarray(np.tile(start, (runs, 1)))
         self.pi = policy(self.theta)
         self.t = 0

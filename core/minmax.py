@@ -201,6 +201,47 @@ def game_of(config: SaddleConfig) -> Game:
     return Game(config.game, config.a, config.b)
 
 
+@dataclass(frozen=True)
+class Contour:
+    """Points on the level set f = level: where f − level changes sign between grid neighbours."""
+
+    level: float  # offset from f(z*): 0 is the level through the saddle
+    xs: np.ndarray
+    ys: np.ndarray
+
+
+def contours(game: Game, half_width: float, resolution: int = 80, count: int = 3) -> list[Contour]:
+    """Level sets of f over the square |x|, |y| ≤ half_width, for drawing behind a trajectory.
+
+    Levels are f(z*) + k·Δ for k = −count..count, where Δ splits the square's highest (for k > 0)
+    or lowest (k < 0) value of f − f(z*) into count + 1 equal steps; each crossing on a
+    resolution × resolution grid is placed by linear interpolation.
+    """
+    axis = np.linspace(-half_width, half_width, resolution)
+    x, y = np.meshgrid(axis, axis)
+    height = game.value(x, y) - game.value(0.0, 0.0)
+    above, below = float(height.max()) / (count + 1), float(-height.min()) / (count + 1)
+    found = []
+    for k in range(-count, count + 1):
+        level = k * (above if k > 0 else below)
+        xs, ys = [], []
+        # crossings along x (between columns) and along y (between rows); a grid point exactly on
+        # the level (the diagonals of a x² − a y²) counts as a crossing
+        for low, high, along_x in ((height[:, :-1], height[:, 1:], True), (height[:-1, :], height[1:, :], False)):
+            crossing = ((low - level) * (high - level) <= 0) & (low != high)
+            share = (level - low[crossing]) / (high[crossing] - low[crossing])
+            rows, columns = np.nonzero(crossing)
+            step = axis[1] - axis[0]
+            if along_x:
+                xs.append(axis[columns] + share * step)
+                ys.append(axis[rows])
+            else:
+                xs.append(axis[columns])
+                ys.append(axis[rows] + share * step)
+        found.append(Contour(level, np.concatenate(xs), np.concatenate(ys)))
+    return found
+
+
 # ---------------------------------------------------------------------------------------------
 # Methods: a field g (z moves by −η g) and a scheme that says where g is evaluated
 

@@ -13,6 +13,7 @@ from core.minmax import (
     SaddleConfig,
     SweepRange,
     Trajectory,
+    contours,
     method_field,
     numerical_range,
     simulate,
@@ -340,3 +341,18 @@ def test_settings_from_toml_integers_become_floats():
     config = SaddleConfig(eta=1, a=2, b=3, gamma=0, start=[1, 0])
     assert (config.eta, config.a, config.b, config.gamma, config.start) == (1.0, 2.0, 3.0, 0.0, (1.0, 0.0))
     assert isinstance(config.eta, float) and isinstance(config.start, tuple)
+
+
+# --- contours ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["quadratic", "bilinear", "dirac"])
+def test_contour_points_lie_on_their_level_sets(name):
+    game = Game(name)
+    found = contours(game, half_width=1.5, resolution=60, count=3)
+    assert [contour.level == 0.0 for contour in found].count(True) == 1  # the level through the saddle
+    for contour in found:
+        assert len(contour.xs) > 0
+        heights = game.value(contour.xs, contour.ys) - game.value(0.0, 0.0)
+        # linear interpolation between grid points 3/59 apart: off by at most a small fraction of the range
+        np.testing.assert_allclose(heights, contour.level, atol=0.02 * max(abs(c.level) for c in found))

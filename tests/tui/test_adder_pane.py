@@ -1,0 +1,113 @@
+"""The adder lab as a user drives it: typing numbers, stepping, editing weights, verifying."""
+
+import io
+
+from rich.console import Console
+from textual.widgets import Input, Static
+
+from core.adder import AdderConfig
+from tui.app import GanTuiApp
+
+
+def text_of(app, selector: str) -> str:
+    """What a Static shows, as plain text (tables included)."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(app.query_one(selector, Static).content)
+    return console.export_text()
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    field = pilot.app.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+async def test_typing_numbers_updates_the_sum_and_verdict():
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, "#a", "1111")
+        await type_into(pilot, "#b", "1111")
+        assert "network 11110 · expected 11110" in text_of(app, "#verdict")
+        assert "✓ correct" in text_of(app, "#verdict")
+
+
+async def test_a_bad_digit_is_refused_at_the_field_and_the_last_numbers_are_kept():
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, "#a", "12")
+        assert app.query_one("#a", Input).has_class("-invalid")
+        assert "only binary digits 0 and 1 are allowed" in text_of(app, "#number-error")
+        assert "expected 110011" in text_of(app, "#verdict")  # a keeps its last valid value, 1
+
+
+async def test_stepping_forward_and_back_moves_through_the_bits():
+    app = GanTuiApp(configs={"adder": AdderConfig(a=0b100111, b=0b110010)})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one("#adder-pane")
+        await pilot.press("right", "right", "right")
+        assert pane.t == 3
+        assert "· · · 1 0 0 1" in text_of(app, "#columns")  # the network's sum so far, LSB first
+        await pilot.press("left")
+        assert pane.t == 2
+        await pilot.click("#forward")
+        assert pane.t == 3
+        await pilot.press("r")
+        assert pane.t == 0
+
+
+async def test_editing_a_weight_breaks_the_adder_and_the_textbook_button_repairs_it():
+    app = GanTuiApp(configs={"adder": AdderConfig(a=1, b=1)})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, "#w-b_y", "0.5")
+        # b_y > 0 makes v·h = 0 output 1: the sum bit of 1 + 1 comes out 1, so 11 instead of 10.
+        assert "network 11 · expected 10  ✗ wrong" in text_of(app, "#verdict")
+        await pilot.click("#preset-textbook")
+        await pilot.pause()
+        assert "✓ correct" in text_of(app, "#verdict")
+        assert app.query_one("#w-b_y", Input).value == "0"
+
+
+async def test_a_weight_that_is_not_a_number_is_refused_at_the_field():
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, "#w-U-0-1", "x")
+        assert app.query_one("#w-U-0-1", Input).has_class("-invalid")
+        assert "U[1,2]: must be a finite number" in text_of(app, "#weight-error")
+        assert "✓ correct" in text_of(app, "#verdict")
+
+
+async def test_verify_finds_the_counterexample_and_c_loads_it_into_the_stepper():
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, "#w-W-1-1", "0")
+        app.query_one("#adder-pane").focus()
+        await pilot.press("v")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "65,536 pairs checked" in text_of(app, "#verify-result")
+        assert "first counterexample 00000001 + 00000011" in text_of(app, "#verify-result")
+        await pilot.press("c")
+        assert app.query_one("#a", Input).value == "1" and app.query_one("#b", Input).value == "11"
+        assert "✗ wrong" in text_of(app, "#verdict")
+
+
+async def test_decimal_toggle_rewrites_the_numbers():
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("d")
+        assert app.query_one("#a", Input).value == "39"
+        assert "network 89 · expected 89" in text_of(app, "#verdict")
+        await type_into(pilot, "#b", "2")
+        assert "expected 41" in text_of(app, "#verdict")
+
+
+async def test_play_runs_to_the_last_bit_and_stops():
+    app = GanTuiApp(configs={"adder": AdderConfig(a=1, b=1)})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one("#adder-pane")
+        await pilot.press("space")
+        await pilot.pause(2.0)
+        assert pane.t == 1  # width 2: bits 0 and 1
+        assert pane._player is None

@@ -1,0 +1,69 @@
+"""The gan-tui app: a tab per lab, number keys to switch, `?` for help, the command palette for actions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from tui.assets import asset
+from tui.help_screen import HelpScreen
+from tui.labs import LABS
+
+
+class GanTuiApp(App[None]):
+    TITLE = "gan-tui"
+    CSS_PATH = Path(str(asset("app.tcss")))
+    BINDINGS = [
+        *(Binding(lab.key, f"show_lab('{lab.id}')", lab.title, show=False) for lab in LABS),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, initial_tab: str = LABS[0].id, configs: dict[str, object] | None = None) -> None:
+        super().__init__()
+        self.initial_tab = initial_tab
+        self.configs = configs or {}
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(initial=self.initial_tab):
+            for lab in LABS:
+                with TabPane(f"{lab.key} {lab.title}", id=lab.id):
+                    yield lab.pane(config=self.configs.get(lab.id))
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._focus_pane(self.initial_tab)
+
+    @property
+    def active_lab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def _focus_pane(self, lab_id: str) -> None:
+        pane = self.query_one(f"TabPane#{lab_id}").children[0]
+        if pane.can_focus:
+            pane.focus()
+        else:
+            self.set_focus(None)
+
+    def action_show_lab(self, lab_id: str) -> None:
+        self.query_one(TabbedContent).active = lab_id
+        self._focus_pane(lab_id)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._focus_pane(event.pane.id)
+
+    def action_help(self) -> None:
+        lab = next(lab for lab in LABS if lab.id == self.active_lab)
+        self.push_screen(HelpScreen(lab.help))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for lab in LABS:
+            yield SystemCommand(f"Open the {lab.title} lab", f"Switch to tab {lab.key}", lambda lab=lab: self.action_show_lab(lab.id))
+        pane = self.query_one(f"TabPane#{self.active_lab}").children[0]
+        yield from getattr(pane, "palette_commands", lambda: ())()

@@ -1,0 +1,63 @@
+"""The `gan-tui` command: opens the app on a lab, or runs a lab headless with --headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from core.errors import InvalidSetting
+from tui.commands import LAB_COMMANDS, TOOL_COMMANDS
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The top-level parser and each lab's subparser (to report errors against the right one)."""
+    parser = argparse.ArgumentParser(
+        prog="gan-tui",
+        description="An educational terminal playground for deep learning. "
+        "With no lab, opens the app on the first tab.",
+    )
+    labs = parser.add_subparsers(dest="command", metavar="COMMAND", title="labs and tools")
+    subparsers = {}
+    for command in LAB_COMMANDS:
+        sub = labs.add_parser(command.NAME, help=command.SUMMARY, description=f"gan-tui {command.NAME}: {command.SUMMARY}.")
+        sub.add_argument("--headless", action="store_true", help="run without the app and print the result")
+        sub.add_argument("--json", action="store_true", help="with --headless: print JSON instead of a table")
+        sub.add_argument("--preset", metavar="NAME|FILE", help="start from a shipped preset or a preset TOML file")
+        command.configure(sub)
+        subparsers[command.NAME] = sub
+    for command in TOOL_COMMANDS:
+        sub = labs.add_parser(command.NAME, help=command.SUMMARY, description=f"gan-tui {command.NAME}: {command.SUMMARY}.")
+        command.configure(sub)
+        subparsers[command.NAME] = sub
+    return parser, subparsers
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, subparsers = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _run_app("adder", {})
+    tool = next((c for c in TOOL_COMMANDS if c.NAME == args.command), None)
+    command = tool or next(c for c in LAB_COMMANDS if c.NAME == args.command)
+    try:
+        if tool:
+            return tool.run(args)
+        config = command.config_from_args(args)
+        if args.headless:
+            from rich.console import Console
+
+            return command.run_headless(args, config, Console())
+    except InvalidSetting as error:
+        subparsers[args.command].error(f"--{error.field.replace('_', '-')}: {error.message}")
+    return _run_app(args.command, {args.command: config})
+
+
+def _run_app(lab: str, configs: dict[str, object]) -> int:
+    from tui.app import GanTuiApp
+
+    GanTuiApp(initial_tab=lab, configs=configs).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""The labs the app shows, one tab each, in tab order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from textual.widget import Widget
+
+from tui.labs.adder import AdderPane
+from tui.labs.not_built import NotBuiltPane
+
+
+@dataclass(frozen=True)
+class Lab:
+    id: str
+    title: str
+    key: str
+    pane: Callable[..., Widget]  # called with config=<the lab's config or None>
+    help: str  # assets/help/<help>.md
+
+
+LABS = (
+    Lab("adder", "RNN adder", "1", AdderPane, "adder"),
+    Lab("saddle", "Saddle", "2", NotBuiltPane, "not-built"),
+    Lab("bandit", "Bandit", "3", NotBuiltPane, "not-built"),
+    Lab("gan", "GAN", "4", NotBuiltPane, "not-built"),
+)

@@ -1,0 +1,384 @@
+"""The RNN adder pane: type two numbers, step through the bits, edit any weight, verify exhaustively."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+import numpy as np
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from core.adder import (
+    WEIGHT_SHAPES,
+    AdderConfig,
+    AdderWeights,
+    Addition,
+    Verification,
+    add,
+    check_verify_bits,
+    format_bits,
+    format_number,
+    parse_number,
+    verify,
+)
+from core.errors import InvalidSetting
+from tui.presets import config_from_mapping, load_preset
+
+PLAY_INTERVAL_S = 0.6
+# Weight-grid columns: (weight, column index or None for a vector) per unit row.
+GRID_COLUMNS = (("v", None), ("U", 0), ("U", 1), ("W", 0), ("W", 1), ("W", 2), ("b_h", None))
+GRID_HEADINGS = ("", "v", "U·a", "U·b", "W·1", "W·2", "W·3", "b_h")
+
+TOOLTIPS = {
+    "a": "First number, at most 64 bits (binary digits 0/1, or decimal with d)",
+    "b": "Second number, at most 64 bits",
+    "decimal": "Type and show the numbers in decimal (d)",
+    "back": "Go back one bit (←)",
+    "forward": "Run the next bit through the network (→)",
+    "play": "Step through the bits on a timer (space)",
+    "rewind": "Back to the first bit (r)",
+    "preset-textbook": "v=[1,-1,1], U=1, W picks h2, b_h=[0,-1,-2], b_y=0 (t)",
+    "preset-half-integer": "b_h=[-0.5,-1.5,-2.5], b_y=-0.5: no pre-activation is ever 0 (h)",
+    "verify-bits": "Check every pair of numbers below 2^N, N from 1 to 12",
+    "verify": "Check every pair exhaustively and find the first counterexample (v)",
+    "weights": "Edit any weight; the run and the verdict update at once",
+}
+
+WHY_IT_WORKS = (
+    "Why it works: each hidden unit sums a_t + b_t + carry (U = 1, W picks h2, the carry). "
+    "With b_h = 0, −1, −2 unit k fires when at least k of the three bits are 1, so h2 is the "
+    "next carry and y = h1 − h2 + h3 is 1 exactly when one or three bits are 1: the sum bit."
+)
+
+
+def weight_input_id(name: str, index: tuple[int, ...]) -> str:
+    return "w-" + "-".join([name, *map(str, index)])
+
+
+class AdderPane(Vertical, can_focus=True):
+    """Draws a core.adder run; every computation is core's."""
+
+    BINDINGS = [
+        Binding("right", "step(1)", "Step"),
+        Binding("left", "step(-1)", "Back"),
+        Binding("space", "play", "Play/pause"),
+        Binding("r", "rewind", "Reset", show=False),
+        Binding("d", "toggle_decimal", "Decimal", show=False),
+        Binding("v", "verify", "Verify"),
+        Binding("c", "load_counterexample", "Counterexample", show=False),
+        Binding("t", "preset('textbook')", "Textbook", show=False),
+        Binding("h", "preset('half-integer')", "Half-integer", show=False),
+        Binding("escape", "focus_pane", "Leave field", show=False),
+    ]
+
+    config: reactive[AdderConfig] = reactive(AdderConfig, init=False)
+    t: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, config: AdderConfig | None = None) -> None:
+        super().__init__(id="adder-pane")
+        self.set_reactive(AdderPane.config, config or AdderConfig())
+        self.addition: Addition = add(self.config.weights, self.config.a, self.config.b)
+        self.verification: Verification | None = None
+        self._player = None
+
+    def compose(self) -> ComposeResult:
+        config = self.config
+        with Horizontal(id="adder-numbers"):
+            yield Label("a", classes="heading")
+            yield Input(format_number(config.a, config.notation), id="a", compact=True)
+            yield Label("+ b", classes="heading")
+            yield Input(format_number(config.b, config.notation), id="b", compact=True)
+            yield Checkbox("decimal", config.notation == "decimal", id="decimal", compact=True)
+        yield Static(id="number-error", classes="field-error")
+        with Horizontal():
+            with Vertical(id="adder-run"):
+                yield Static(id="columns")
+                yield Static(id="verdict")
+                with Horizontal(classes="button-row"):
+                    yield Button("◀ Back", id="back", compact=True)
+                    yield Button("Step ▶", id="forward", variant="primary", compact=True)
+                    yield Button("Play", id="play", compact=True)
+                    yield Button("Reset", id="rewind", compact=True)
+                yield Static(id="trace")
+            with VerticalScroll(id="adder-side"):
+                yield Label("Weights: edit any, the run follows", classes="section")
+                with Grid(id="weights"):
+                    for heading in GRID_HEADINGS:
+                        yield Label(heading, classes="heading")
+                    for unit in range(3):
+                        yield Label(f"h{unit + 1}", classes="heading")
+                        for name, column in GRID_COLUMNS:
+                            index = (unit,) if column is None else (unit, column)
+                            yield self._weight_input(name, index)
+                with Horizontal(id="scalars"):
+                    yield Label("b_y", classes="heading")
+                    yield self._weight_input("b_y", ())
+                    yield Label("h_0", classes="heading")
+                    for unit in range(3):
+                        yield self._weight_input("h_0", (unit,))
+                yield Static(id="weight-error", classes="field-error")
+                with Horizontal(classes="button-row"):
+                    yield Button("Textbook", id="preset-textbook", compact=True)
+                    yield Button("Half-integer", id="preset-half-integer", compact=True)
+                with Horizontal(id="verify-row", classes="button-row"):
+                    yield Label("Verify pairs up to ")
+                    yield Input("8", id="verify-bits", type="integer", max_length=2, compact=True)
+                    yield Label(" bits ")
+                    yield Button("Verify", id="verify", compact=True)
+                yield Static(id="verify-error", classes="field-error")
+                yield Static(id="verify-result")
+                yield Static(WHY_IT_WORKS, id="why")
+
+    def _weight_input(self, name: str, index: tuple[int, ...]) -> Input:
+        value = self.config.weights.array(name)[index]
+        return Input(f"{value:g}", id=weight_input_id(name, index), classes="weight", compact=True)
+
+    def on_mount(self) -> None:
+        for widget_id, tip in TOOLTIPS.items():
+            self.query_one(f"#{widget_id}").tooltip = tip
+        self._redraw()
+
+    # --- state -> screen -------------------------------------------------
+
+    def watch_config(self, old: AdderConfig, new: AdderConfig) -> None:
+        self.addition = add(new.weights, new.a, new.b)
+        self.t = min(self.t, self.addition.width - 1)
+        if old.weights != new.weights:
+            self.verification = None
+            self.query_one("#verify-result", Static).update("")
+        self._redraw()
+
+    def watch_t(self) -> None:
+        self._redraw()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._redraw)
+
+    def _fill_weight_inputs(self) -> None:
+        weights = self.config.weights
+        for name, shape in WEIGHT_SHAPES.items():
+            array = weights.array(name)
+            for index in np.ndindex(shape):
+                field = self.query_one("#" + weight_input_id(name, index), Input)
+                with field.prevent(Input.Changed):
+                    field.value = f"{array[index]:g}"
+                field.set_class(False, "-invalid")
+        self._set_error("weight-error", "")
+
+    def _redraw(self) -> None:
+        addition, t = self.addition, self.t
+        self.query_one("#columns", Static).update(bit_columns(addition, t))
+        notation = self.config.notation
+        verdict = Text(f"network {format_number(addition.total, notation)} · expected {format_number(addition.expected, notation)}  ")
+        verdict.append(*(("✓ correct", "bold green") if addition.correct else ("✗ wrong", "bold red")))
+        self.query_one("#verdict", Static).update(verdict)
+        trace = self.query_one("#trace", Static)
+        trace.update(trace_table(addition, t, max_rows=max(1, trace.size.height - 1)))
+        self.query_one("#play", Button).label = "Pause" if self._player else "Play"
+
+    def _set_error(self, error_id: str, message: str) -> None:
+        error = self.query_one(f"#{error_id}", Static)
+        error.update(message)
+        error.set_class(bool(message), "-shown")
+
+    # --- input -> state --------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        field = event.input
+        if field.id in ("a", "b"):
+            self._number_changed(field)
+        elif field.id and field.id.startswith("w-"):
+            self._weight_changed(field)
+
+    def _number_changed(self, field: Input) -> None:
+        try:
+            value = parse_number(field.value, self.config.notation, field.id)
+        except InvalidSetting as invalid:
+            field.add_class("-invalid")
+            self._set_error("number-error", f"{field.id}: {invalid.message}")
+            return
+        field.remove_class("-invalid")
+        self._set_error("number-error", "")
+        self.config = replace(self.config, **{field.id: value})
+
+    def _weight_changed(self, field: Input) -> None:
+        name, *index_text = field.id[2:].split("-")
+        index = tuple(int(i) for i in index_text)
+        label = name + ("[" + ",".join(str(i + 1) for i in index) + "]" if index else "")
+        try:
+            value = float(field.value)
+            weights = self.config.weights.with_entry(name, index, value)
+        except (ValueError, InvalidSetting):
+            field.add_class("-invalid")
+            self._set_error("weight-error", f"{label}: must be a finite number (got {field.value!r}); keeping {self.config.weights.array(name)[index]:g}")
+            return
+        field.remove_class("-invalid")
+        self._set_error("weight-error", "")
+        self.config = replace(self.config, weights=weights)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        notation = "decimal" if event.value else "binary"
+        self.config = replace(self.config, notation=notation)
+        for name in ("a", "b"):
+            field = self.query_one(f"#{name}", Input)
+            with field.prevent(Input.Changed):
+                field.value = format_number(getattr(self.config, name), notation)
+            field.remove_class("-invalid")
+        self._set_error("number-error", "")
+        self._redraw()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        actions = {
+            "back": lambda: self.action_step(-1),
+            "forward": lambda: self.action_step(1),
+            "play": self.action_play,
+            "rewind": self.action_rewind,
+            "preset-textbook": lambda: self.action_preset("textbook"),
+            "preset-half-integer": lambda: self.action_preset("half-integer"),
+            "verify": self.action_verify,
+        }
+        actions[event.button.id]()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "verify-bits":
+            event.stop()
+            self.action_verify()
+
+    # --- actions -----------------------------------------------------------
+
+    def action_step(self, delta: int) -> None:
+        self.t = max(0, min(self.addition.width - 1, self.t + delta))
+
+    def action_rewind(self) -> None:
+        self._stop_playing()
+        self.t = 0
+
+    def action_play(self) -> None:
+        if self._player:
+            self._stop_playing()
+        else:
+            if self.t == self.addition.width - 1:
+                self.t = 0
+            self._player = self.set_interval(PLAY_INTERVAL_S, self._advance)
+        self._redraw()
+
+    def _advance(self) -> None:
+        if self.t >= self.addition.width - 1:
+            self._stop_playing()
+            self._redraw()
+        else:
+            self.t += 1
+
+    def _stop_playing(self) -> None:
+        if self._player:
+            self._player.stop()
+            self._player = None
+
+    def action_toggle_decimal(self) -> None:
+        self.query_one("#decimal", Checkbox).toggle()
+
+    def action_preset(self, name: str) -> None:
+        preset = load_preset("adder", name)
+        weights = config_from_mapping(AdderWeights, preset.config.get("weights", {}))
+        self.config = replace(self.config, weights=weights)
+        self._fill_weight_inputs()
+        self.notify(preset.description or preset.title, title=preset.title)
+
+    def action_verify(self) -> None:
+        field = self.query_one("#verify-bits", Input)
+        try:
+            bits = check_verify_bits(int(field.value or 0))
+        except InvalidSetting as invalid:
+            field.add_class("-invalid")
+            self._set_error("verify-error", invalid.message)
+            return
+        field.remove_class("-invalid")
+        self._set_error("verify-error", "")
+        self.query_one("#verify-result", Static).update(f"checking every pair of {bits}-bit numbers…")
+        self._verify_worker(self.config.weights, bits)
+
+    @work(thread=True, exclusive=True, group="verify")
+    def _verify_worker(self, weights: AdderWeights, bits: int) -> None:
+        self.app.call_from_thread(self._show_verification, weights, verify(weights, bits))
+
+    def _show_verification(self, weights: AdderWeights, result: Verification) -> None:
+        if weights != self.config.weights:
+            return  # the weights changed while checking: this answer is about old weights
+        self.verification = result
+        text = Text(f"{result.checked:,} pairs checked: ")
+        if result.first_counterexample is None:
+            text.append("all correct", "bold green")
+        else:
+            a, b = result.first_counterexample
+            text.append(f"{result.failures:,} wrong", "bold red")
+            text.append(f"\nfirst counterexample {format_bits(a, result.bits)} + {format_bits(b, result.bits)}  (press c to load it)")
+        self.query_one("#verify-result", Static).update(text)
+
+    def action_load_counterexample(self) -> None:
+        if not self.verification or self.verification.first_counterexample is None:
+            self.notify("No counterexample: run Verify (v) with weights that fail first.", severity="warning")
+            return
+        a, b = self.verification.first_counterexample
+        self.config = replace(self.config, a=a, b=b)
+        for name, value in (("a", a), ("b", b)):
+            field = self.query_one(f"#{name}", Input)
+            with field.prevent(Input.Changed):
+                field.value = format_number(value, self.config.notation)
+        self.t = 0
+
+    def action_focus_pane(self) -> None:
+        self.focus()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Adder: step forward", "Run the next bit through the network", lambda: self.action_step(1))
+        yield SystemCommand("Adder: step back", "Go back one bit", lambda: self.action_step(-1))
+        yield SystemCommand("Adder: play / pause", "Step through the bits on a timer", self.action_play)
+        yield SystemCommand("Adder: textbook weights", "v=[1,-1,1], U=1, W picks h2, b_h=[0,-1,-2]", lambda: self.action_preset("textbook"))
+        yield SystemCommand("Adder: half-integer weights", "b_h=[-0.5,-1.5,-2.5], b_y=-0.5: robust to σ(0)", lambda: self.action_preset("half-integer"))
+        yield SystemCommand("Adder: verify", "Check every pair of numbers up to N bits", self.action_verify)
+        yield SystemCommand("Adder: load first counterexample", "Step through the first pair the weights get wrong", self.action_load_counterexample)
+        yield SystemCommand("Adder: toggle decimal", "Type and show the numbers in decimal or binary", self.action_toggle_decimal)
+
+
+def bit_columns(addition: Addition, t: int) -> Table:
+    """a, b, the network's sum so far and the expected sum, one column per bit, column t highlighted."""
+    width = addition.width
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="bold")
+    for _ in range(width):
+        table.add_column(justify="center")
+    table.add_column(justify="left", style="dim")
+
+    def row(label: str, bits: str, note: str, style: str = "") -> None:
+        cells = [Text(bit, style=style + (" reverse" if width - 1 - i == t else "")) for i, bit in enumerate(bits)]
+        table.add_row(label, *cells, note)
+
+    table.add_row("bit", *(Text(str(i), style="dim") for i in reversed(range(width))), "")
+    row("a", format_bits(addition.a, width), f"= {addition.a}")
+    row("b", format_bits(addition.b, width), f"= {addition.b}")
+    so_far = "".join(str(s.y) if s.t <= t else "·" for s in reversed(addition.steps))
+    row("network", so_far, "so far", "bold cyan")
+    row("expected", format_bits(addition.expected, width), f"= {addition.expected}", "green")
+    return table
+
+
+def trace_table(addition: Addition, t: int, max_rows: int) -> Table:
+    """The last `max_rows` steps taken so far: x_t, pre-activations, h_t, y_t and the carry; the current step reversed."""
+    table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)
+    for column in ("t", "a b", "pre = Wh+Ux+b_h", "h", "y", "carry"):
+        table.add_column(column, justify="right")
+    for s in addition.steps[max(0, t + 1 - max_rows) : t + 1]:
+        pre = " ".join(f"{value:+.3g}" for value in s.pre)
+        style = "reverse" if s.t == t else ""
+        table.add_row(str(s.t), f"{s.x[0]} {s.x[1]}", pre, "".join(map(str, s.h)), str(s.y), str(s.carry), style=style)
+    return table

@@ -1,0 +1,1 @@
+"""Reusable widgets: a float slider, half-block images, throttled plots."""

@@ -87,7 +87,7 @@ class SaddleConfig:
 
     game: GameName = "quadratic"
     method: MethodName = "gda"
-    eta: float = 0.1
+    eta: float = 0.24  # the homework: just inside GDA's 1/4 boundary on 4x² − 4y²
     steps: int = 200
     start: tuple[float, float] = (1.0, 1.0)
     a: float = 4.0
@@ -118,6 +118,35 @@ class SaddleConfig:
         object.__setattr__(self, "start", start)
 
 
+NUMBER_FIELDS = ("eta", "a", "b", "gamma")
+
+
+def parse_setting(name: str, text: str) -> float | int | tuple[float, float] | str:
+    """A user's text for the SaddleConfig field `name` as the value the field holds.
+
+    Numbers for eta, a, b and gamma, a whole number for steps, 'x,y' for start; game and method
+    stay text. Only the form is checked here; SaddleConfig checks the ranges.
+    """
+    text = text.strip()
+    try:
+        if name in NUMBER_FIELDS:
+            return float(text)
+        if name == "steps":
+            return int(text)
+    except ValueError:
+        kind = "a whole number" if name == "steps" else "a number"
+        raise InvalidSetting(name, f"must be {kind} (got {text!r})") from None
+    if name == "start":
+        parts = text.split(",")
+        try:
+            if len(parts) == 2:
+                return float(parts[0]), float(parts[1])
+        except ValueError:
+            pass
+        raise InvalidSetting(name, f"must be two numbers x,y such as 1,1 (got {text!r})")
+    return text
+
+
 @dataclass(frozen=True)
 class SweepRange:
     """Step sizes lo..hi, `count` of them evenly spaced (the CLI's --sweep LO:HI:N)."""
@@ -127,8 +156,9 @@ class SweepRange:
     count: int
 
     def __post_init__(self) -> None:
-        lo = _positive("sweep", self.lo, ETA_MAX)
-        hi = _positive("sweep", self.hi, ETA_MAX)
+        lo, hi = _real("sweep", self.lo), _real("sweep", self.hi)
+        if not (0 < lo <= ETA_MAX and 0 < hi <= ETA_MAX):
+            raise InvalidSetting("sweep", f"LO and HI must be > 0 and at most {ETA_MAX:g} (got {lo:g}:{hi:g})")
         if not hi > lo:
             raise InvalidSetting("sweep", f"HI must be greater than LO (got {lo:g}:{hi:g})")
         if isinstance(self.count, bool) or not isinstance(self.count, int) or not 2 <= self.count <= SWEEP_POINTS_MAX:

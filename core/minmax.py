@@ -28,19 +28,15 @@ GAMES: tuple[str, ...] = ("quadratic", "bilinear", "dirac")
 METHODS: tuple[str, ...] = ("gd", "gda", "alt-gda", "ogda", "extragradient", "consensus", "r1")
 REGULARISED: frozenset[str] = frozenset({"consensus", "r1"})
 
-GAME_TITLES = {
-    "quadratic": "f = a x² − b y²",
-    "bilinear": "f = x y",
-    "dirac": "Dirac-GAN f = φ(x y) + φ(0)",
-}
+GAME_TITLES = {"quadratic": "a x² − b y²", "bilinear": "x y (bilinear)", "dirac": "Dirac-GAN"}
 METHOD_TITLES = {
-    "gd": "GD on both (wrong: y descends too)",
+    "gd": "GD on both (wrong way)",
     "gda": "simultaneous GDA",
     "alt-gda": "alternating GDA",
     "ogda": "optimistic GDA",
     "extragradient": "extragradient",
-    "consensus": "consensus (GDA − γ∇½‖∇f‖²)",
-    "r1": "R1 penalty (γ/2·y² on the max player)",
+    "consensus": "consensus optimisation",
+    "r1": "R1 penalty",
 }
 
 DIVERGED_NORM = 1e6  # ‖z‖ beyond this counts as diverged
@@ -528,7 +524,7 @@ class Theory:
     eta_range: tuple[float, float] | None  # the step sizes with ρ < 1 (an open interval), None if none
     best_eta: float | None  # the eta with the smallest ρ, None if none converges
     factors: tuple[float, float] | None  # per-player factor when the map acts on x and y separately
-    closed_form: bool  # eta_range and best_eta from a formula; else read off ρ(η) numerically
+    closed_form: bool  # eta_range and best_eta from formulas; else read off ρ(η) numerically
     note: str = field(default="")
 
 
@@ -541,24 +537,25 @@ def _closed_form(config: SaddleConfig) -> tuple[tuple[float, float] | None, floa
     if config.game == "quadratic":
         a, b = config.a, config.b
         if method == "gd":
-            return None, None, "y descends −b y² too: it runs away by 1+2bη per step unless y0 = 0"
+            return None, None, "y runs away by 1+2bη unless y0 = 0"
         if method in ("gda", "alt-gda"):
-            return (0.0, 1.0 / max(a, b)), 1.0 / (a + b), "x shrinks by |1−2aη|, y by |1−2bη| per step"
+            return (0.0, 1.0 / max(a, b)), 1.0 / (a + b), "factors |1−2aη| on x, |1−2bη| on y"
         return None
-    # near z* Dirac-GAN is the bilinear game c·x y with c = φ'(0) = 1/2
-    c = 1.0 if config.game == "bilinear" else 0.5
-    scale = "" if c == 1.0 else " (η/2 for Dirac-GAN)"
+    # near z* Dirac-GAN is the bilinear game c·x y with c = φ'(0) = 1/2: every η below is scaled by c
+    bilinear = config.game == "bilinear"
+    c = 1.0 if bilinear else 0.5
     if method == "gd":
-        return None, None, f"both descend: the map has eigenvalue 1+{c:g}η > 1 for every η"
+        return None, None, "both descend: eigenvalue " + ("1+η" if bilinear else "1+η/2") + " > 1"
     if method == "gda":
-        return None, None, f"the norm grows by √(1+η²){scale} every step: spirals out for every η"
+        return None, None, "norm grows by " + ("√(1+η²)" if bilinear else "√(1+η²/4)") + " per step"
     if method == "alt-gda":
-        return None, None, f"bounded orbit (ρ = 1) for η < {2.0 / c:g}; never converges"
+        return None, None, f"ρ = 1: a bounded orbit for η < {2.0 / c:g}"
     if method == "extragradient":
-        return (0.0, 1.0 / c), math.sqrt(0.5) / c, f"contracts by √(1−η²+η⁴){scale} per step"
+        rate = "√(1−η²+η⁴)" if bilinear else "√(1−η²/4+η⁴/16)"
+        return (0.0, 1.0 / c), math.sqrt(0.5) / c, f"contracts by {rate} per step"
     if method == "ogda":
         # the optimum is where the two roots of λ² − (1 + 2icη)λ + icη meet: η = 1/(2c), ρ = 1/√2
-        return (0.0, 1.0 / (math.sqrt(3.0) * c)), 0.5 / c, f"converges iff η < 1/√3{scale}"
+        return (0.0, 1.0 / (math.sqrt(3.0) * c)), 0.5 / c, "converges iff η < " + ("1/√3" if bilinear else "2/√3")
     return None
 
 
@@ -618,10 +615,8 @@ def theory(config: SaddleConfig) -> Theory:
     known = _closed_form(config)
     if known is not None:
         eta_range, best_eta, note = known
-        if eta_range is not None and best_eta is None:
-            best_eta = numerical_range(_scan_key(config))[1]  # the range has a formula, the optimum does not
         closed_form = True
     else:
         eta_range, best_eta = numerical_range(_scan_key(config))
-        note, closed_form = "read off the spectral radius of the linearised step", False
+        note, closed_form = "range read off ρ(η) numerically", False
     return Theory(radius, radius < 1.0 - _RHO_TOLERANCE, eta_range, best_eta, factors, closed_form, note)

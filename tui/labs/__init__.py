@@ -9,6 +9,7 @@ from textual.widget import Widget
 
 from tui.labs.adder import AdderPane
 from tui.labs.not_built import NotBuiltPane
+from tui.labs.saddle import SaddlePane
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Lab:
 
 LABS = (
     Lab("adder", "RNN adder", "1", AdderPane, "adder"),
-    Lab("saddle", "Saddle", "2", NotBuiltPane, "not-built"),
+    Lab("saddle", "Saddle", "2", SaddlePane, "saddle"),
     Lab("bandit", "Bandit", "3", NotBuiltPane, "not-built"),
     Lab("gan", "GAN", "4", NotBuiltPane, "not-built"),
 )

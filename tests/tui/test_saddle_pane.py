@@ -226,3 +226,13 @@ async def test_the_sweep_view_shows_the_boundary():
         assert pane.swept[1] is result
         await pilot.press("s")
         assert within(app, "#lower-plot", ContentSwitcher).current == "norm-plot"
+
+
+async def test_the_most_extreme_settings_draw_without_crashing():
+    app = saddle_app(method="consensus", eta=10.0, a=100.0, b=100.0, gamma=100.0, start=(1000.0, -1000.0), steps=10_000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "diverged · step 1 of 10000" in text_of(app, "#status")
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert within(app, "#sweep-plot", PlotextPlot).render().plain

@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 from rich.text import Text
 from textual import work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -47,6 +48,7 @@ from tui.widgets.float_slider import FloatSlider
 SWEEP_POINTS = 200
 MAX_DRAWN_POINTS = 1000  # longer runs are thinned before plotext sees them
 START_NUDGE = 0.1
+TYPED_FIELDS = ("eta", "steps", "a", "b", "gamma", "start")  # Input ids, named as the config's fields
 STATUS_COLOURS = {"converged": "green", "diverged": "red", "cycling": "yellow", "running": "cyan"}
 PLOT_STATUS_COLOURS = {"converged": (80, 200, 120), "diverged": (230, 80, 80), "cycling": (230, 200, 60), "running": (90, 180, 230)}
 TRAJECTORY_COLOUR = (255, 190, 60)
@@ -88,8 +90,9 @@ def cached_contours(game: Game, half_width: float) -> list[Contour]:
 def view_half_width(config: SaddleConfig, trajectory: Trajectory) -> float:
     """The trajectory plot's half-width: 1.2, 2.4 or 3.6 times the start's size, the smallest that holds the run."""
     size = max(abs(config.start[0]), abs(config.start[1])) or 1.0
-    reach = float(np.nanmax(np.abs(trajectory.points))) if np.isfinite(trajectory.points).any() else size
-    return 1.2 * size * min(3, max(1, math.ceil(reach / (1.2 * size))))
+    finite = np.abs(trajectory.points[np.isfinite(trajectory.points).all(axis=1)])
+    reach = min(float(finite.max()), 3.6 * size)  # the start is always finite
+    return 1.2 * size * max(1, math.ceil(reach / (1.2 * size)))
 
 
 def thinned(count: int, most: int = MAX_DRAWN_POINTS) -> slice:
@@ -126,7 +129,7 @@ class SaddlePane(Vertical, can_focus=True):
         self.set_reactive(SaddlePane.config, config or SaddleConfig())
         self.trajectory: Trajectory = simulate(self.config)
         self.known: Theory = theory(self.config)
-        self.swept: tuple[SaddleConfig, Sweep] | None = None  # the sweep and the config it was run for
+        self.swept: tuple[tuple[SaddleConfig, tuple[float, float]], Sweep] | None = None  # a sweep and what it was run for
         self._pending_eta: float | None = None
         self.errors: dict[str, str] = {}  # field -> what is wrong with what the user typed there
         self.presets = preset_names("saddle")
@@ -225,8 +228,6 @@ class SaddlePane(Vertical, can_focus=True):
         self._draw_theory()
         self._draw_trajectory()
         self._draw_norms()
-        if self.swept is not None:
-            self._draw_sweep()
 
     def _draw_status(self) -> None:
         trajectory, config = self.trajectory, self.config
@@ -244,7 +245,7 @@ class SaddlePane(Vertical, can_focus=True):
     def _draw_theory(self) -> None:
         panel = self.query_one("#theory", Static)
         width = max(12, panel.content_size.width or 30)
-        panel.update(theory_text(self.known, self.config, self._slider.maximum, width), layout=False)
+        panel.update(theory_text(self.known, self.config.eta, self._slider.maximum, width), layout=False)
 
     def _draw_trajectory(self) -> None:
         config, trajectory = self.config, self.trajectory
@@ -289,7 +290,7 @@ class SaddlePane(Vertical, can_focus=True):
         plot.refresh()
 
     def _draw_sweep(self) -> None:
-        swept_config, result = self.swept
+        _, result = self.swept
         plot = self.query_one("#sweep-plot", PlotextPlot)
         plt = plot.plt
         plt.clear_figure()
@@ -310,21 +311,26 @@ class SaddlePane(Vertical, can_focus=True):
 
     # --- the sweep runs off the event loop ----------------------------------
 
+    def _sweep_key(self) -> tuple[SaddleConfig, tuple[float, float]]:
+        # a sweep depends on everything but η, and on the slider's span it covers
+        return replace(self.config, eta=1.0), eta_span(self.config)
+
     def _request_sweep(self) -> None:
-        key = replace(self.config, eta=1.0)  # the sweep does not depend on η
+        key = self._sweep_key()
         if self.swept is not None and self.swept[0] == key:
             self._draw_sweep()  # only the current-η marker moved
             return
-        maximum, step = eta_span(self.config)
-        self._sweep_worker(key, np.linspace(step, maximum, SWEEP_POINTS))
+        self._sweep_worker(key)
 
     @work(thread=True, exclusive=True, group="sweep")
-    def _sweep_worker(self, key: SaddleConfig, etas: np.ndarray) -> None:
-        result = sweep(key, etas)
-        self.app.call_from_thread(self._show_sweep, key, result)
+    def _sweep_worker(self, key: tuple[SaddleConfig, tuple[float, float]]) -> None:
+        settings, (maximum, step) = key
+        result = sweep(settings, np.linspace(step, maximum, SWEEP_POINTS))
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_sweep, key, result)
 
-    def _show_sweep(self, key: SaddleConfig, result: Sweep) -> None:
-        if key != replace(self.config, eta=1.0):
+    def _show_sweep(self, key: tuple[SaddleConfig, tuple[float, float]], result: Sweep) -> None:
+        if key != self._sweep_key():
             return  # the settings changed while sweeping: a newer sweep is on its way
         self.swept = (key, result)
         self._draw_sweep()
@@ -354,6 +360,8 @@ class SaddlePane(Vertical, can_focus=True):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         field = event.input.id
+        if field not in TYPED_FIELDS:
+            return
         try:
             value = parse_setting(field, event.value)
         except InvalidSetting as invalid:
@@ -394,7 +402,7 @@ class SaddlePane(Vertical, can_focus=True):
 
     def _write_all_fields(self) -> None:
         config = self.config
-        for field in ("eta", "steps", "a", "b", "gamma", "start"):
+        for field in TYPED_FIELDS:
             self._write_input(field, format_field(config, field))
         for field in ("game", "method"):
             select = self.query_one(f"#{field}", Select)
@@ -409,8 +417,9 @@ class SaddlePane(Vertical, can_focus=True):
 
     def action_cycle(self, field: str) -> None:
         options = GAMES if field == "game" else METHODS
-        following = options[(options.index(getattr(self.config, field)) + 1) % len(options)]
-        self.query_one(f"#{field}", Select).value = following  # posts Select.Changed like a user's choice
+        select = self.query_one(f"#{field}", Select)
+        # from the select's value, not the config: keys pressed quickly arrive before its Changed message
+        select.value = options[(options.index(select.value) + 1) % len(options)]  # posts Select.Changed
 
     def action_toggle_sweep(self) -> None:
         self.sweep_shown = not self.sweep_shown
@@ -476,7 +485,7 @@ def format_field(config: SaddleConfig, field: str) -> str:
     return str(value) if field == "steps" else f"{value:g}"
 
 
-def theory_text(known: Theory, config: SaddleConfig, eta_max: float, width: int) -> Text:
+def theory_text(known: Theory, eta: float, eta_max: float, width: int) -> Text:
     """The theory panel: ρ and what it means, the factors, the range and best η, and a ruler with η on it."""
     text = Text()
     text.append("Theory", "bold")
@@ -500,7 +509,7 @@ def theory_text(known: Theory, config: SaddleConfig, eta_max: float, width: int)
     if known.best_eta is not None:
         text.append(f"\nbest η = {known.best_eta:.4g}")
     text.append("\n")
-    text.append_text(eta_ruler(known, config.eta, eta_max, width))
+    text.append_text(eta_ruler(known, eta, eta_max, width))
     text.append(f"\n{known.note}", "dim italic")
     return text
 
@@ -509,7 +518,8 @@ def eta_ruler(known: Theory, eta: float, eta_max: float, width: int) -> Text:
     """0 … eta_max as one line: ━ where ρ < 1, ─ where not, ◆ the best η, ● the current η."""
     cells = max(4, width - 2)
     ruler = Text("0")
-    best_cell = None if known.best_eta is None else min(cells - 1, int(known.best_eta / eta_max * cells))
+    best = known.best_eta
+    best_cell = None if best is None or best > eta_max else min(cells - 1, int(best / eta_max * cells))
     eta_cell = min(cells - 1, int(eta / eta_max * cells))
     for cell in range(cells):
         middle = (cell + 0.5) * eta_max / cells

@@ -413,8 +413,9 @@ def simulate(config: SaddleConfig) -> Trajectory:
         for _ in range(config.steps if status is None else 0):
             x, y, memory = scheme(g, eta, x, y, memory)
             points.append((x, y))
-            status = _verdict(math.hypot(x, y))
-            if status is not None:
+            norm = math.hypot(x, y)
+            if not CONVERGED_DISTANCE <= norm <= DIVERGED_NORM:  # the common case skips a call
+                status = _verdict(norm)
                 break
     trajectory = np.array(points, dtype=float)
     if status is None:

@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Input, Label, Select, Static
-from textual_plotext import PlotextPlot
 
 from core.errors import InvalidSetting
 from core.minmax import (
@@ -44,6 +43,7 @@ from core.minmax import (
 )
 from tui.presets import config_from_mapping, load_preset, preset_names
 from tui.widgets.float_slider import FloatSlider
+from tui.widgets.plotext_lines import PlotextLines
 
 SWEEP_POINTS = 200
 MAX_DRAWN_POINTS = 1000  # longer runs are thinned before plotext sees them
@@ -121,8 +121,10 @@ class SaddlePane(Vertical, can_focus=True):
         Binding("escape", "focus_pane", "Leave field", show=False),
     ]
 
-    config: reactive[SaddleConfig] = reactive(SaddleConfig, init=False)
-    sweep_shown: reactive[bool] = reactive(False, init=False)
+    # repaint=False: the watchers redraw exactly the widgets that change; repainting the pane
+    # would render every control in it again on each slider move
+    config: reactive[SaddleConfig] = reactive(SaddleConfig, init=False, repaint=False)
+    sweep_shown: reactive[bool] = reactive(False, init=False, repaint=False)
 
     def __init__(self, config: SaddleConfig | None = None) -> None:
         super().__init__(id="saddle-pane")
@@ -169,13 +171,13 @@ class SaddlePane(Vertical, can_focus=True):
                 yield Static(id="status")
                 yield Static(id="theory")
             with Vertical(id="saddle-plots"):
-                yield PlotextPlot(id="trajectory-plot")
+                yield PlotextLines(id="trajectory-plot")
                 with ContentSwitcher(initial="norm-plot", id="lower-plot"):
-                    yield PlotextPlot(id="norm-plot")
-                    yield PlotextPlot(id="sweep-plot")
+                    yield PlotextLines(id="norm-plot")
+                    yield PlotextLines(id="sweep-plot")
 
     def on_mount(self) -> None:
-        for plot in self.query(PlotextPlot):
+        for plot in self.query(PlotextLines):
             plot.theme = "clear"  # no colour codes for the canvas: cheaper to draw, and it follows the app's theme
         for widget_id, tip in TOOLTIPS.items():
             self.query_one(f"#{widget_id}").tooltip = tip
@@ -249,7 +251,7 @@ class SaddlePane(Vertical, can_focus=True):
 
     def _draw_trajectory(self) -> None:
         config, trajectory = self.config, self.trajectory
-        plot = self.query_one("#trajectory-plot", PlotextPlot)
+        plot = self.query_one("#trajectory-plot", PlotextLines)
         plt = plot.plt
         plt.clear_figure()
         half_width = view_half_width(config, trajectory)
@@ -272,7 +274,7 @@ class SaddlePane(Vertical, can_focus=True):
 
     def _draw_norms(self) -> None:
         trajectory, known = self.trajectory, self.known
-        plot = self.query_one("#norm-plot", PlotextPlot)
+        plot = self.query_one("#norm-plot", PlotextLines)
         plt = plot.plt
         plt.clear_figure()
         norms = trajectory.norms
@@ -291,7 +293,7 @@ class SaddlePane(Vertical, can_focus=True):
 
     def _draw_sweep(self) -> None:
         _, result = self.swept
-        plot = self.query_one("#sweep-plot", PlotextPlot)
+        plot = self.query_one("#sweep-plot", PlotextLines)
         plt = plot.plt
         plt.clear_figure()
         statuses, exponents = np.array(result.status), log_clipped(result.final_norm)
@@ -349,10 +351,13 @@ class SaddlePane(Vertical, can_focus=True):
 
     def _set_error(self, field: str, message: str) -> None:
         self.query_one(f"#{field}").set_class(bool(message), "-invalid")
-        if message:
-            self.errors[field] = f"{field}: {message}; keeping {format_field(self.config, field)}"
+        shown = f"{field}: {message}; keeping {format_field(self.config, field)}" if message else None
+        if self.errors.get(field) == shown:
+            return  # unchanged: touching the error line would lay out the whole screen again
+        if shown:
+            self.errors[field] = shown
         else:
-            self.errors.pop(field, None)
+            del self.errors[field]
         error = self.query_one("#saddle-error", Static)
         error.update("\n".join(self.errors.values()))
         error.set_class(bool(self.errors), "-shown")

@@ -216,10 +216,7 @@ class SaddlePane(Vertical, can_focus=True):
         self._show_eta_on_slider()
 
     def _show_eta_on_slider(self) -> None:
-        # a typed η need not lie on the slider's grid: show it exactly, without snapping
-        slider = self._slider
-        slider.set_reactive(FloatSlider.value, self.config.eta)
-        slider.refresh()
+        self._slider.show(self.config.eta)
 
     def _show_relevant_inputs(self) -> None:
         for field in ("a", "b"):

@@ -87,6 +87,14 @@ class FloatSlider(Widget, can_focus=True):
         self.value = self.validate_value(self.value)
         self.refresh()
 
+    def show(self, value: float) -> None:
+        """Display `value` exactly, clamped but not snapped to the step, without posting Changed.
+
+        For a value typed elsewhere (η = 0.577): the slider shows it rather than the nearest step.
+        """
+        self.set_reactive(FloatSlider.value, min(self.maximum, max(self.minimum, float(value))))
+        self.refresh()
+
     def fraction_of(self, value: float) -> float:
         """Where `value` sits along the track, 0 at the minimum and 1 at the maximum."""
         if self.log_scale:

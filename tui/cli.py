@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from core.errors import InvalidSetting
-from tui.commands import LAB_COMMANDS
+from tui.commands import LAB_COMMANDS, TOOL_COMMANDS
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
@@ -16,7 +16,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         description="An educational terminal playground for deep learning. "
         "With no lab, opens the app on the first tab.",
     )
-    labs = parser.add_subparsers(dest="lab", metavar="LAB", title="labs")
+    labs = parser.add_subparsers(dest="command", metavar="COMMAND", title="labs and tools")
     subparsers = {}
     for command in LAB_COMMANDS:
         sub = labs.add_parser(command.NAME, help=command.SUMMARY, description=f"gan-tui {command.NAME}: {command.SUMMARY}.")
@@ -25,24 +25,31 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         sub.add_argument("--preset", metavar="NAME|FILE", help="start from a shipped preset or a preset TOML file")
         command.configure(sub)
         subparsers[command.NAME] = sub
+    for command in TOOL_COMMANDS:
+        sub = labs.add_parser(command.NAME, help=command.SUMMARY, description=f"gan-tui {command.NAME}: {command.SUMMARY}.")
+        command.configure(sub)
+        subparsers[command.NAME] = sub
     return parser, subparsers
 
 
 def main(argv: list[str] | None = None) -> int:
     parser, subparsers = build_parser()
     args = parser.parse_args(argv)
-    if args.lab is None:
+    if args.command is None:
         return _run_app("adder", {})
-    command = next(c for c in LAB_COMMANDS if c.NAME == args.lab)
+    tool = next((c for c in TOOL_COMMANDS if c.NAME == args.command), None)
+    command = tool or next(c for c in LAB_COMMANDS if c.NAME == args.command)
     try:
+        if tool:
+            return tool.run(args)
         config = command.config_from_args(args)
         if args.headless:
             from rich.console import Console
 
             return command.run_headless(args, config, Console())
     except InvalidSetting as error:
-        subparsers[args.lab].error(f"--{error.field.replace('_', '-')}: {error.message}")
-    return _run_app(args.lab, {args.lab: config})
+        subparsers[args.command].error(f"--{error.field.replace('_', '-')}: {error.message}")
+    return _run_app(args.command, {args.command: config})
 
 
 def _run_app(lab: str, configs: dict[str, object]) -> int:

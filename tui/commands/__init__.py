@@ -1,9 +1,12 @@
-"""One module per lab for the command line: its options, its config from them, and its headless run.
+"""The command line, one module per subcommand. Modules must not import torch at import time.
 
-Each module has NAME, SUMMARY, `configure(parser)`, `config_from_args(args)` and
-`run_headless(args, config, console) -> int`. Modules must not import torch at import time.
+A lab's module has NAME, SUMMARY, `configure(parser)`, `config_from_args(args)` and
+`run_headless(args, config, console) -> int`; cli.py gives every lab --headless, --json and --preset.
+A tool's module (a subcommand that is not a lab, such as `watch`) has NAME, SUMMARY,
+`configure(parser)` and `run(args) -> int`, and may raise InvalidSetting for a bad value.
 """
 
-from tui.commands import adder, gan
+from tui.commands import adder, bandit, gan, saddle
 
-LAB_COMMANDS = (adder, gan)
+LAB_COMMANDS = (adder, saddle, bandit, gan)
+TOOL_COMMANDS = ()

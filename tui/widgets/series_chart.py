@@ -20,7 +20,7 @@ Colour = tuple[int, int, int]
 
 @dataclass(frozen=True)
 class Line:
-    """A series to draw; x and y may be views that keep growing (they are read at redraw time)."""
+    """A series to draw: x and y are read at the next redraw, so they may be views of growing data."""
 
     x: np.ndarray
     y: np.ndarray
@@ -58,10 +58,6 @@ class SeriesChart(PlotextPlot):
         self.lines, self.levels = list(lines), list(levels)
         if title is not None:
             self.title = title
-        self._dirty = True
-
-    def mark_dirty(self) -> None:
-        """The lines' data grew: redraw at the next tick."""
         self._dirty = True
 
     def on_resize(self) -> None:

@@ -1,9 +1,11 @@
 """Follow a run folder that another process is writing, as the same events the trainer emits. Never writes.
 
 Each `poll` reads only what is new: the lines appended to metrics.jsonl since the last poll (a line
-still being written waits for the next poll) and sample PNGs not seen before (one still being written
-is retried). Started comes once the first metrics line gives the run's speed in steps per epoch, so
-the total number of steps is known as the trainer knows it: min(max_steps, ceil(epochs * steps/epoch)).
+still being written waits for the next poll), sample PNGs not seen before (one still being written is
+retried) and status.json when it changed. Started comes from status.json; in a folder without one
+(an older run) it comes once the first metrics line gives the speed in steps per epoch, so the total
+is known as the trainer knows it, min(max_steps, ceil(epochs * steps/epoch)), and the run counts as
+completed when its metrics reach that step. Finished or Failed come when status.json says the run ended.
 
 Torch is not imported here: watching needs no model, and importing torch takes seconds.
 """
@@ -20,7 +22,8 @@ import numpy as np
 
 from core.errors import InvalidSetting
 from core.gan.config import GanConfig
-from core.gan.events import Event, Progress, Samples, Started
+from core.gan.events import Event, Failed, Finished, Progress, Samples, Started
+from core.gan.run_status import STATUS_FILE, read_status
 
 SAMPLE_NAME = re.compile(r"step_(\d+)\.png$")
 
@@ -43,7 +46,7 @@ def total_steps(config: GanConfig, steps_per_epoch: float) -> int:
 
 
 class RunWatcher:
-    """Events read from runs/<id>/: Started, Progress per metrics line, Samples per new PNG."""
+    """Events read from runs/<id>/: Started, Progress per metrics line, Samples per new PNG, then the end."""
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
@@ -54,9 +57,12 @@ class RunWatcher:
             self.config = GanConfig.from_dict(json.loads(config_file.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError, InvalidSetting) as error:
             raise InvalidSetting("run", f"{config_file} is not a readable gan-tui config ({error})") from None
-        self.steps_per_epoch: float | None = None
+        self.started: Started | None = None
+        self.ended = False
         self._offset = 0
         self._seen: set[str] = set()
+        self._status_stamp: int | None = None
+        self._last_step = 0
 
     @property
     def metrics_file(self) -> Path:
@@ -68,17 +74,48 @@ class RunWatcher:
 
     def poll(self) -> list[Event]:
         """Everything new since the last poll, in the order it happened."""
+        status = self._changed_status()
         events: list[Event] = []
+        if self.started is None and status is not None and "total_steps" in status:
+            events.append(self._start(status["step"], status["total_steps"], status["steps_per_epoch"], status["device"]))
         for record in self._new_records():
-            if self.steps_per_epoch is None and record["epoch"] > 0:
-                self.steps_per_epoch = record["step"] / record["epoch"]
-                events.append(Started(0, total_steps(self.config, self.steps_per_epoch), self.steps_per_epoch,
-                                      self.config.device, str(self.path), self.config.to_dict()))
+            if self.started is None and record["epoch"] > 0:
+                steps_per_epoch = record["step"] / record["epoch"]
+                events.append(self._start(0, total_steps(self.config, steps_per_epoch), steps_per_epoch, self.config.device))
             events.append(Progress(**record))
-        if self.steps_per_epoch is not None:
+            self._last_step = record["step"]
+        if self.started is not None:
             events += self._new_samples()
+            events += self._end(status)
         return events
 
+    def _start(self, step: int, total: int, steps_per_epoch: float, device: str) -> Started:
+        self.started = Started(step, total, steps_per_epoch, device, str(self.path), self.config.to_dict())
+        return self.started
+
+    def _changed_status(self) -> dict | None:
+        try:
+            stamp = (self.path / STATUS_FILE).stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+        if stamp == self._status_stamp:
+            return None
+        self._status_stamp = stamp
+        return read_status(self.path)
+
+    def _end(self, status: dict | None) -> list[Event]:
+        if self.ended:
+            return []
+        if status is not None and status.get("state") == "failed":
+            self.ended = True
+            return [Failed(status["step"], status.get("message", ""), status.get("traceback", ""))]
+        if status is not None and status.get("state") != "running":
+            self.ended = True
+            return [Finished(status["step"], status["state"])]
+        if self._status_stamp is None and self._last_step >= self.started.total_steps:
+            self.ended = True
+            return [Finished(self._last_step, "completed")]
+        return []
     def _new_records(self) -> list[dict]:
         try:
             with open(self.metrics_file, "rb") as file:
@@ -106,5 +143,5 @@ class RunWatcher:
                 break  # still being written: this one and the later ones wait for the next poll
             self._seen.add(name)
             step = int(SAMPLE_NAME.match(name).group(1))
-            samples.append(Samples(step, step / self.steps_per_epoch, grid, str(path)))
+            samples.append(Samples(step, step / self.started.steps_per_epoch, grid, str(path)))
         return samples

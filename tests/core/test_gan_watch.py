@@ -8,7 +8,8 @@ from PIL import Image
 
 from core.errors import InvalidSetting
 from core.gan.config import GanConfig
-from core.gan.events import Progress, Samples, Started
+from core.gan.events import Failed, Finished, Progress, Samples, Started
+from core.gan.run_status import StatusWriter
 from core.gan.watch import RunWatcher, total_steps
 
 
@@ -84,3 +85,35 @@ def test_watching_never_writes_to_the_run(run):
 def test_a_folder_without_a_config_is_refused(tmp_path):
     with pytest.raises(InvalidSetting, match="no config.json"):
         RunWatcher(tmp_path)
+
+
+def test_status_json_gives_the_start_and_the_end_with_its_reason(run):
+    status = StatusWriter(run)
+    status(Started(0, 80, 40.0, "cuda:0", str(run), {}))
+    watcher = RunWatcher(run)
+    (started,) = watcher.poll()
+    assert started.device == "cuda:0" and started.total_steps == 80
+    append(run, json.dumps(record(40)) + "\n")
+    status(Finished(40, "stopped by SIGTERM"))
+    events = watcher.poll()
+    assert [type(event).__name__ for event in events] == ["Progress", "Finished"]
+    assert events[-1].reason == "stopped by SIGTERM" and events[-1].step == 40
+    assert watcher.poll() == []
+
+
+def test_a_failed_run_brings_its_message_and_traceback(run):
+    status = StatusWriter(run)
+    status(Started(0, 80, 40.0, "cpu", str(run), {}))
+    status(Failed(7, "d_loss became nan at step 7", "Traceback (most recent call last): ..."))
+    events = RunWatcher(run).poll()  # a watcher opened after the end learns it all from the last status
+    assert isinstance(events[0], Started) and events[0].total_steps == 80
+    assert isinstance(events[-1], Failed) and events[-1].message.startswith("d_loss became nan")
+    assert events[-1].traceback.startswith("Traceback")
+
+
+def test_without_a_status_file_a_run_is_complete_when_its_metrics_reach_the_last_step(run):
+    watcher = RunWatcher(run)  # epochs=3 at 40 steps an epoch: 120 steps
+    append(run, json.dumps(record(80)) + "\n")
+    assert not any(isinstance(event, Finished) for event in watcher.poll())
+    append(run, json.dumps(record(120)) + "\n")
+    assert isinstance(watcher.poll()[-1], Finished)

@@ -46,6 +46,7 @@ class SeriesChart(PlotextPlot):
         self.x_label = x_label
         self.lines: list[Line] = []
         self.levels: list[Level] = []
+        self.y_limits: tuple[float, float] | None = None
         self.redraws = 0
         self._dirty = True
 
@@ -53,9 +54,10 @@ class SeriesChart(PlotextPlot):
         super().on_mount()
         self.set_interval(1 / self.REDRAWS_PER_SECOND, self.redraw_if_dirty)
 
-    def show(self, lines: Sequence[Line], levels: Sequence[Level] = (), title: str | None = None) -> None:
-        """Draw these lines and levels at the next redraw."""
-        self.lines, self.levels = list(lines), list(levels)
+    def show(self, lines: Sequence[Line], levels: Sequence[Level] = (), title: str | None = None,
+             y_limits: tuple[float, float] | None = None) -> None:
+        """Draw these lines and levels at the next redraw; y_limits fixes the y axis (None: fit the data)."""
+        self.lines, self.levels, self.y_limits = list(lines), list(levels), y_limits
         if title is not None:
             self.title = title
         self._dirty = True
@@ -69,7 +71,7 @@ class SeriesChart(PlotextPlot):
         self._dirty = False
         self.redraws += 1
         plt = self.plt
-        plt.clear_data()
+        plt.clear_figure()  # limits and ticks too, not only the data
         plt.title(self.title)
         plt.xlabel(self.x_label)
         max_points = 2 * max(self.size.width, 10)
@@ -80,6 +82,11 @@ class SeriesChart(PlotextPlot):
                 plt.plot(x.tolist(), y.tolist(), marker="braille", color=line.colour, label=line.label)
                 x_range += [float(x[0]), float(x[-1])]
         if x_range:
+            low, high = min(x_range), max(x_range)
             for level in self.levels:
-                plt.plot([min(x_range), max(x_range)], [level.y, level.y], marker="braille", color=level.colour, label=level.label)
+                plt.plot([low, high], [level.y, level.y], marker="braille", color=level.colour, label=level.label)
+            ticks = np.unique(np.rint(np.linspace(low, high, max(2, min(5, self.size.width // 14)))))
+            plt.xticks(ticks.tolist(), [f"{tick:,.0f}" for tick in ticks])
+            if self.y_limits:
+                plt.ylim(*self.y_limits)
         self.refresh()

@@ -22,7 +22,7 @@ def record(step, steps_per_epoch=40.0):
 def run(tmp_path):
     folder = tmp_path / "run"
     (folder / "samples").mkdir(parents=True)
-    (folder / "config.json").write_text(json.dumps(GanConfig(epochs=3, max_steps=None).to_dict()))
+    (folder / "config.json").write_text(json.dumps(GanConfig(epochs=3, max_steps=0).to_dict()))
     return folder
 
 
@@ -32,9 +32,9 @@ def append(folder, text):
 
 
 def test_total_steps_is_the_earlier_of_max_steps_and_the_last_epoch():
-    assert total_steps(GanConfig(epochs=3, max_steps=None), 937.5) == 2813
+    assert total_steps(GanConfig(epochs=3, max_steps=0), 937.5) == 2813
     assert total_steps(GanConfig(epochs=3, max_steps=1000), 937.5) == 1000
-    assert total_steps(GanConfig(epochs=2, max_steps=None), 0.1 + 0.2) == 1  # 0.6000000000000001 steps: not 2
+    assert total_steps(GanConfig(epochs=2, max_steps=0), 0.1 + 0.2) == 1  # 0.6000000000000001 steps: not 2
 
 
 def test_new_lines_become_progress_after_one_started(run):
@@ -117,3 +117,16 @@ def test_without_a_status_file_a_run_is_complete_when_its_metrics_reach_the_last
     assert not any(isinstance(event, Finished) for event in watcher.poll())
     append(run, json.dumps(record(120)) + "\n")
     assert isinstance(watcher.poll()[-1], Finished)
+
+
+def test_a_trained_run_folder_says_how_it_ended(tmp_path):
+    from core.gan.data import load_data
+    from core.gan.run_dir import RunDir
+    from core.gan.trainer import Trainer
+
+    config = GanConfig(data="ring8", max_steps=6, batch=8, z_dim=2, hidden=8, seed=1, device="cpu")
+    run = RunDir.create(tmp_path / "run", config)
+    Trainer(config, load_data("ring8", size=256, seed=1), run).run([])
+    events = RunWatcher(run.path).poll()
+    assert isinstance(events[0], Started) and events[0].total_steps == 6 and events[0].device == "cpu"
+    assert isinstance(events[-1], Finished) and events[-1].reason == "completed" and events[-1].step == 6

@@ -67,7 +67,7 @@ class FormField:
     kind: str                 # "choice", "int", "float", "text", "flag" or "epochs"
     tooltip: str
     choices: tuple[str, ...] = ()
-    optional: bool = False    # empty text means None: the objective's default, or no limit
+    optional: bool = False    # empty text means None: the objective's default
 
 
 FIELDS = (
@@ -85,8 +85,8 @@ FIELDS = (
     FormField("unroll", "unroll k", "int", "Unrolled GAN: discriminator steps the generator looks ahead"),
     FormField("dropout", "dropout", "float", "Discriminator dropout rate; 0 turns it off"),
     FormField("z_dim", "z dim", "int", "Length of the noise vector z"),
-    FormField("epochs", "epochs", "int", "Passes over the data; empty: no limit (max steps ends the run)", optional=True),
-    FormField("max_steps", "max steps", "int", "Generator steps before the run ends; empty: no limit (epochs ends it)", optional=True),
+    FormField("epochs", "epochs", "int", "Passes over the data; 0: no limit (max steps ends the run)"),
+    FormField("max_steps", "max steps", "int", "Generator steps before the run ends; 0: no limit (epochs ends it)"),
     FormField("sample_every", "sample every", "int", "Steps between sample grids; 0: only at the snapshot epochs and the end"),
     FormField("sample_epochs", "snapshots", "epochs", "Epochs whose samples stay on screen side by side, e.g. 1, 10, 30, 50"),
     FormField("seed", "seed", "int", "Same seed, same run"),

@@ -251,3 +251,38 @@ async def test_watch_mode_follows_a_run_folder_and_shows_its_last_step(tmp_path)
         await wait_for(pilot, lambda: pane.histories[0].step == 20, timeout=5)
         await pilot.pause(0.3)
         assert "step 20/40" in text_of(app, "#gan-status")
+
+
+async def test_the_command_line_fills_the_form():
+    from tui.cli import build_parser
+    from tui.commands import gan
+
+    parser, _ = build_parser()
+    args = parser.parse_args(["gan", "--objective", "wgan", "--lr-d", "0.0003", "--batch", "32", "--epochs", "5",
+                              "--out", "runs/lecture", "--start"])
+    session = gan.app_config(args, gan.config_from_args(args))
+    assert session.start and session.out == "runs/lecture"
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(session.config)})  # the form, without starting
+    async with app.run_test(size=(100, 30)):
+        assert app.query_one("#f-objective", Select).value == "wgan"
+        assert app.query_one("#f-lr_d", Input).value == "0.0003"
+        assert app.query_one("#f-batch", Input).value == "32"
+        assert app.query_one("#f-epochs", Input).value == "5" and app.query_one("#f-max_steps", Input).value == "0"
+        assert not app.query_one("#f-clip").disabled
+
+
+async def test_watch_mode_on_a_headless_run_shows_its_last_step_and_how_it_ended(tmp_path):
+    from tui.cli import main
+
+    run = tmp_path / "headless"
+    assert main(["gan", "--headless", "--data", "ring8", "--max-steps", "30", "--batch", "16", "--hidden", "16",
+                 "--sample-every", "10", "--seed", "5", "--device", "cpu", "--out", str(run)]) == 0
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(watch=(str(run),))})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        await wait_for(pilot, lambda: pane.histories[0].ended, timeout=5)
+        await pilot.pause(0.3)
+        status = text_of(app, "#gan-status")
+        assert "completed" in status and "step 30/30" in status
+        assert pane.histories[0].samples.step == 30  # the last grid, a scatter plot of the 2-D samples
+        assert app.query_one("#latest-grid").image is not None

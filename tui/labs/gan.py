@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 from core.errors import InvalidSetting
 from core.gan.config import DEVICES, IMAGE_SETS, MODELS, OBJECTIVES, POINT_SETS, GanConfig
 from core.gan.equilibrium import equilibrium
-from core.gan.events import Event
+from core.gan.events import Event, Failed, Finished
 from core.gan.history import SNAPSHOT_EPOCHS, RunHistory
 from core.gan.knobs import unused_settings
 from core.gan.sample_view import corner_tiles, tile_size
@@ -154,12 +154,13 @@ class TracebackScreen(ModalScreen[None]):
 
 @dataclass(frozen=True)
 class GanSession:
-    """How the pane opens: a config to fill the form with, whether to start at once and where the run
-    goes, or run folders to watch read-only instead."""
+    """How the pane opens: a config to fill the form with, whether to start at once, where the first
+    run goes (a new folder `out`, or continuing the run in `resume`), or run folders to watch instead."""
 
     config: GanConfig = GanConfig()
     start: bool = False
     out: str | None = None
+    resume: str | None = None
     watch: tuple[str, ...] = ()
 
 
@@ -191,6 +192,7 @@ class GanPane(Horizontal, can_focus=True):
         self.run_configs: list[GanConfig] = []
         self.shown_run = 0           # whose samples and status are drawn (watch mode cycles with r)
         self.handle = None           # the live run's TrainingHandle
+        self._last_word_seen = False # its Finished or Failed came through (its checkpoint is on disk)
         self.paused = False
         self._drawn_samples: list[Any] = [None] * (1 + len(SNAPSHOT_EPOCHS))
         self._status_dirty = True
@@ -373,7 +375,10 @@ class GanPane(Horizontal, can_focus=True):
         start_resource_tracker()
         config = self.config
         self._reset([RunHistory(config.sample_epochs)], ["run"], [config])
-        self.handle = TrainingHandle(config, out=self.session.out)
+        # the command line's folder is for the first run; later runs get fresh default folders
+        session, self.session = self.session, replace(self.session, out=None, resume=None)
+        self.handle = TrainingHandle(config, out=session.out, resume=session.resume)
+        self._last_word_seen = False
         self.paused = False
         self._update_form_state()
         self._pump_live(self.handle)
@@ -386,6 +391,7 @@ class GanPane(Horizontal, can_focus=True):
         while not worker.is_cancelled:
             events = handle.poll(timeout=0.1)
             if events:
+                self._last_word_seen = self._last_word_seen or any(isinstance(event, (Finished, Failed)) for event in events)
                 self.post_message(RunEvents([(0, event) for event in events]))
             elif not handle.alive():
                 break
@@ -418,15 +424,28 @@ class GanPane(Horizontal, can_focus=True):
         self._reset([], [], [])
         self._update_form_state()
 
+    def prepare_to_quit(self) -> None:
+        """The app is quitting: ask the child to stop now, while the app closes its screens."""
+        if self.handle is not None:
+            self.handle.stop()
+
     def shutdown(self) -> None:
-        """Stop a live run for good: a graceful stop with a checkpoint, killed after QUIT_GRACE_S."""
+        """Stop a live run for good: graceful (a final checkpoint) within QUIT_GRACE_S, then killed.
+
+        The child's last word (Finished or Failed) comes after its checkpoint is written, so once it is
+        in, killing the child only skips the interpreter's slow exit.
+        """
         handle, self.handle = self.handle, None
         self.workers.cancel_group(self, "gan-events")
-        if handle is not None:
-            handle.stop()
-            handle.join(QUIT_GRACE_S)
-            if handle.alive():
-                handle.kill()
+        if handle is None:
+            return
+        handle.stop()
+        deadline = time.monotonic() + QUIT_GRACE_S
+        while not self._last_word_seen and handle.alive() and time.monotonic() < deadline:
+            self._last_word_seen = any(isinstance(event, (Finished, Failed)) for event in handle.poll(timeout=0.05))
+        handle.join(0.1)
+        if handle.alive():
+            handle.kill()
 
     def on_unmount(self) -> None:
         self.shutdown()

@@ -38,7 +38,7 @@ from tui.presets import config_from_mapping, load_preset, preset_names
 from tui.widgets.halfblock import HalfBlockImage
 from tui.widgets.series_chart import Level, Line, SeriesChart
 
-REDRAW_INTERVAL_S = 0.25      # status line and images: 4 updates a second at most
+REDRAW_INTERVAL_S = 0.5       # status line and images: 2 updates a second at most
 WATCH_POLL_S = 0.5            # how often watch mode looks for new lines and samples
 QUIT_GRACE_S = 1.5            # a stopping child gets this long to save its checkpoint before it is killed
 DEFAULT_SAMPLE_EVERY = 100    # steps between sample grids when a config leaves it to the listener (0)
@@ -499,11 +499,15 @@ class GanPane(Horizontal, can_focus=True):
             self._redraw()
 
     def _redraw(self) -> None:
+        """Status, failure message and sample images. The status has a fixed height, so updating it
+        repaints two lines instead of laying the whole screen out again."""
         self._status_dirty = False
-        self.query_one("#gan-status", Static).update(self._status_text())
+        self.query_one("#gan-status", Static).update(self._status_text(), layout=False)
         message = self._message_text()
-        self.query_one("#gan-message", Static).update(message)
-        self.query_one("#gan-message", Static).display = bool(message.plain)
+        message_line = self.query_one("#gan-message", Static)
+        if message_line.display or message.plain:
+            message_line.update(message)
+            message_line.display = bool(message.plain)
         self._draw_samples()
 
     def _shown(self) -> RunHistory | None:
@@ -513,9 +517,12 @@ class GanPane(Horizontal, can_focus=True):
         return self.run_configs[self.shown_run] if self.run_configs else self.config
 
     def _status_text(self) -> Text:
-        history = self._shown()
+        """Two lines: how far the run is and how fast; then where it runs, and with what settings."""
+        history, config = self._shown(), self._shown_config()
+        settings = (f"{config.model} · {config.objective} · {config.data} · lr D {config.effective('lr_d'):g}"
+                    f" · lr G {config.effective('lr_g'):g} · batch {config.batch} · z {config.z_dim}")
         if history is None:
-            return Text("No run yet: set it up on the left and press s to start.", style="dim")
+            return Text.assemble(("No run yet: set it up on the left and press s to start.\n", "dim"), (settings, "dim"))
         state = "paused" if self.paused and not history.ended else history.state
         style = {"running": "bold green", "paused": "bold yellow", "failed": "bold red", "completed": "bold cyan"}.get(state, "bold")
         text = Text()
@@ -526,27 +533,21 @@ class GanPane(Horizontal, can_focus=True):
         total = f"/{started.total_steps:,}" if started else ""
         text.append(f"  step {history.step:,}{total}")
         if progress:
-            text.append(f"  epoch {progress.epoch:.2f}  {progress.images_per_s:,.0f} img/s")
-            text.append(f"  {format_duration(progress.time)} elapsed")
+            text.append(f"  epoch {progress.epoch:.2f}  {progress.images_per_s:,.0f} img/s  {format_duration(progress.time)} elapsed")
         if not history.ended:
             text.append(f"  ETA {format_duration(history.eta_seconds)}")
+        text.append("\n")
         if started:
-            text.append(f"  {started.device}", style="cyan")
-            if started.run_dir:
-                text.append(f"  {started.run_dir}", style="dim")
+            text.append(started.device, style="cyan")
+            text.append(f"  {started.run_dir or 'no run folder'}  ", style="dim")
+        text.append("(watching, read-only) " if self.watching else "", style="dim italic")
+        text.append(settings, style="dim")
         return text
 
     def _message_text(self) -> Text:
         history = self._shown()
         if history is None or not history.failure:
-            if self.has_class("-compact"):
-                return Text("")
-            config = self._shown_config()
-            text = Text(f"{config.model} · {config.objective} · {config.data} · lr D {config.effective('lr_d'):g}"
-                        f" · lr G {config.effective('lr_g'):g} · batch {config.batch} · z {config.z_dim}", style="dim")
-            if self.watching:
-                text.append("  (watching, read-only)", style="dim italic")
-            return text
+            return Text("")
         failure = history.failure
         return Text(f"Training failed at step {failure.step}: {failure.message}  (t: traceback)", style="bold red")
 
@@ -587,18 +588,18 @@ class GanPane(Horizontal, can_focus=True):
         samples = history.samples if history else None
         grids = [samples.grid if samples else None]
         label = "samples" + (f" · step {samples.step:,} · epoch {samples.epoch:.1f}" if samples else " from fixed noise")
-        self.query_one("#latest-label", Label).update(label)
+        self.query_one("#latest-label", Label).update(label, layout=False)
         epochs = history.snapshot_epochs if history else SNAPSHOT_EPOCHS
         for index in range(len(SNAPSHOT_EPOCHS)):
             epoch = epochs[index] if index < len(epochs) else None
             snapshot = history.snapshot_for(epoch) if history and epoch is not None else None
             grids.append(snapshot.grid if snapshot else None)
-            self.query_one(f"#snapshot-label-{index}", Label).update("" if epoch is None else f"epoch {epoch}" + ("" if snapshot else " ·"))
+            self.query_one(f"#snapshot-label-{index}", Label).update("" if epoch is None else f"epoch {epoch}" + ("" if snapshot else " ·"), layout=False)
         images = [self.query_one("#latest-grid", HalfBlockImage), *(self.query_one(f"#snapshot-{i}", HalfBlockImage) for i in range(len(SNAPSHOT_EPOCHS)))]
         for index, (image, grid) in enumerate(zip(images, grids)):
             if self._drawn_samples[index] is not grid:
                 self._drawn_samples[index] = grid
-                image.update(self._view(grid))
+                image.update(self._view(grid), shrink="max" if self._shown_config().is_points else "area")
 
     def action_zoom(self) -> None:
         self.zoom = ZOOMS[(ZOOMS.index(self.zoom) + 1) % len(ZOOMS)]

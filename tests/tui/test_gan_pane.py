@@ -286,3 +286,29 @@ async def test_watch_mode_on_a_headless_run_shows_its_last_step_and_how_it_ended
         assert "completed" in status and "step 30/30" in status
         assert pane.histories[0].samples.step == 30  # the last grid, a scatter plot of the 2-D samples
         assert app.query_one("#latest-grid").image is not None
+
+
+async def test_watching_several_runs_overlays_their_losses_one_colour_each(tmp_path):
+    runs = []
+    for name, d_loss in (("a", 1.3), ("b", 0.4)):
+        run = tmp_path / name
+        (run / "samples").mkdir(parents=True)
+        (run / "config.json").write_text(json.dumps(TINY.to_dict()))
+        with open(run / "metrics.jsonl", "w") as metrics:
+            for step in (10, 20):
+                record = Progress(step=step, epoch=step / 10, time=step / 20, d_loss=d_loss, g_loss=0.7,
+                                  d_real=0.6, d_fake=0.4, images_per_s=320.0).record()
+                metrics.write(json.dumps(record) + "\n")
+        runs.append(str(run))
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(watch=tuple(runs))})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        await wait_for(pilot, lambda: all(history.step == 20 for history in pane.histories), timeout=5)
+        lines = {line.label: line for line in app.query_one("#loss-chart").lines}
+        assert lines["a D"].y.tolist() == [1.3, 1.3] and lines["b D"].y.tolist() == [0.4, 0.4]
+        assert lines["a D"].colour != lines["b D"].colour
+        await pilot.pause(0.6)
+        assert text_of(app, "#gan-status").startswith("a (1/2")
+        pane.focus()
+        await pilot.press("r")
+        assert text_of(app, "#gan-status").startswith("b (2/2")

@@ -196,7 +196,7 @@ class GanPane(Horizontal, can_focus=True):
         self.paused = False
         self._drawn_samples: list[Any] = [None] * (1 + len(SNAPSHOT_EPOCHS))
         self._status_dirty = True
-        self._form_shown = True
+        self._form_choice: bool | None = None  # set by f; None: the form places itself
         self.zoom = ZOOMS[0]
 
     # --- layout ------------------------------------------------------------------------------------------
@@ -265,10 +265,12 @@ class GanPane(Horizontal, can_focus=True):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < COMPACT_WIDTH or self.size.height < COMPACT_HEIGHT, "-compact")
-        self._show_form(self._form_shown)
+        self._place_form()
 
-    def _show_form(self, shown: bool) -> None:
-        self._form_shown = shown
+    def _place_form(self) -> None:
+        """The form shows before a run and beside one where there is room; f overrides that until the next reset."""
+        wanted = not self.histories or self.size.width >= FORM_BESIDE_RUN_WIDTH
+        shown = wanted if self._form_choice is None else self._form_choice
         self.query_one("#gan-form").display = shown and not self.watching
 
     # --- the form ------------------------------------------------------------------------------------------
@@ -479,8 +481,8 @@ class GanPane(Horizontal, can_focus=True):
 
     def _reset(self, histories: list[RunHistory], names: list[str], configs: list[GanConfig]) -> None:
         self.histories, self.run_names, self.run_configs, self.shown_run = histories, names, configs, 0
-        if self.size.width:
-            self._show_form(not histories or self.size.width >= FORM_BESIDE_RUN_WIDTH)
+        self._form_choice = None
+        self._place_form()
         self._drawn_samples = [None] * (1 + len(SNAPSHOT_EPOCHS))
         self._plot_lines()
         self._redraw()
@@ -594,7 +596,7 @@ class GanPane(Horizontal, can_focus=True):
             epoch = epochs[index] if index < len(epochs) else None
             snapshot = history.snapshot_for(epoch) if history and epoch is not None else None
             grids.append(snapshot.grid if snapshot else None)
-            self.query_one(f"#snapshot-label-{index}", Label).update("" if epoch is None else f"epoch {epoch}" + ("" if snapshot else " ·"), layout=False)
+            self.query_one(f"#snapshot-label-{index}", Label).update("" if epoch is None else f"epoch {epoch}", layout=False)
         images = [self.query_one("#latest-grid", HalfBlockImage), *(self.query_one(f"#snapshot-{i}", HalfBlockImage) for i in range(len(SNAPSHOT_EPOCHS)))]
         for index, (image, grid) in enumerate(zip(images, grids)):
             if self._drawn_samples[index] is not grid:
@@ -634,7 +636,8 @@ class GanPane(Horizontal, can_focus=True):
         self.app.push_screen(TracebackScreen(f"Training failed at step {failure.step}: {failure.message}", failure.traceback))
 
     def action_toggle_form(self) -> None:
-        self._show_form(not self._form_shown)
+        self._form_choice = not self.query_one("#gan-form").display
+        self._place_form()
 
     def action_focus_pane(self) -> None:
         self.focus()

@@ -132,13 +132,14 @@ def _pack(colours: np.ndarray) -> np.ndarray:
     return (colours[..., 0] << 16) | (colours[..., 1] << 8) | colours[..., 2]
 
 
-def halfblock_strips(image: np.ndarray) -> list[Strip]:
-    """One Strip per cell row; neighbouring cells of the same two colours share one Segment.
+def halfblock_strips(image: np.ndarray, pad: tuple[int, int, int] = (0, 0, 0)) -> list[Strip]:
+    """One Strip per cell row; neighbouring cells of the same two colours share one Segment (`pad` fills
+    the bottom half of the last row of an odd-height image).
 
     The runs of equal cells are found for the whole image at once in numpy; Python then only
     builds one Segment per run, with one Style per distinct colour pair.
     """
-    top, bottom = halfblock_cells(image)
+    top, bottom = halfblock_cells(image, pad)
     rows, width = top.shape[:2]
     if rows == 0 or width == 0:
         return []
@@ -199,7 +200,9 @@ class HalfBlockImage(Widget):
             return
         self._cache_size = size
         blank = self.rich_style
-        strips = [] if self._image is None else halfblock_strips(fit_image(self._image, size.width, size.height, self._shrink))
+        background = blank.bgcolor.get_truecolor() if blank.bgcolor else (0, 0, 0)
+        fitted = None if self._image is None else fit_image(self._image, size.width, size.height, self._shrink)
+        strips = [] if fitted is None else halfblock_strips(fitted, tuple(background))
         top = (size.height - len(strips)) // 2
         self._lines = [Strip.blank(size.width, blank)] * size.height
         for row, strip in enumerate(strips):

@@ -312,3 +312,17 @@ async def test_watching_several_runs_overlays_their_losses_one_colour_each(tmp_p
         pane.focus()
         await pilot.press("r")
         assert text_of(app, "#gan-status").startswith("b (2/2")
+
+
+async def test_a_preset_fills_the_form_and_question_mark_explains_the_lab():
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.query_one("#preset", Select).value = "wgan-c0.1"
+        await pilot.pause()
+        assert app.query_one("#f-objective", Select).value == "wgan"
+        assert app.query_one("#f-clip", Input).value == "0.1" and not app.query_one("#f-clip").disabled
+        assert app.query_one(GanPane).config.clip == 0.1
+        assert app.query_one("#f-sample_epochs", Input).value == "1, 10, 30, 50"  # the pane's snapshots
+        app.query_one(GanPane).focus()
+        await pilot.press("question_mark")
+        assert "log 4" in app.screen.query_one("Markdown").source

@@ -349,7 +349,7 @@ class GanPane(Horizontal, can_focus=True):
 
     def load_preset(self, name: str) -> None:
         preset = load_preset("gan", name)
-        self._fill_form(config_from_mapping(GanConfig, preset.config))
+        self._fill_form(with_pane_defaults(config_from_mapping(GanConfig, preset.config)))
         self.notify(preset.description or preset.title, title=preset.title)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -10,7 +10,6 @@ import threading
 import time
 
 import numpy as np
-import pytest
 from rich.console import Console
 from textual.widgets import Input, Select, Static
 
@@ -221,7 +220,7 @@ async def test_a_failed_run_says_why_and_t_shows_the_traceback():
                        "Traceback (most recent call last):\n  File \"trainer.py\", line 1\nNonFiniteLoss")),
         ]))
         await pilot.pause(0.5)
-        assert "Training failed at step 7: d_loss became nan" in text_of(app, "#gan-message")
+        assert "Failed at step 7: d_loss became nan" in text_of(app, "#gan-message")
         assert "failed" in text_of(app, "#gan-status")
         pane.focus()
         await pilot.press("t")
@@ -326,3 +325,18 @@ async def test_a_preset_fills_the_form_and_question_mark_explains_the_lab():
         app.query_one(GanPane).focus()
         await pilot.press("question_mark")
         assert "log 4" in app.screen.query_one("Markdown").source
+
+
+async def test_a_corrupt_metrics_file_is_reported_in_the_pane_and_the_app_keeps_running(tmp_path):
+    run = tmp_path / "run"
+    (run / "samples").mkdir(parents=True)
+    (run / "config.json").write_text(json.dumps(TINY.to_dict()))
+    (run / "metrics.jsonl").write_text('{"step": 10, "epoch": 1.0, "time": 0.5,\n')
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(watch=(str(run),))})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        await wait_for(pilot, lambda: pane.histories[0].failure is not None, timeout=5)
+        await pilot.pause(0.6)
+        assert f"cannot read {run}" in text_of(app, "#gan-message")
+        await pilot.press("2")
+        assert app.active_lab == "saddle"

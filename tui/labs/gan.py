@@ -11,6 +11,7 @@ import contextlib
 import math
 import os
 import time
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -42,7 +43,7 @@ REDRAW_INTERVAL_S = 0.5       # status line and images: 2 updates a second at mo
 WATCH_POLL_S = 0.5            # how often watch mode looks for new lines and samples
 QUIT_GRACE_S = 1.5            # a stopping child gets this long to save its checkpoint before it is killed
 DEFAULT_SAMPLE_EVERY = 100    # steps between sample grids when a config leaves it to the listener (0)
-COMPACT_WIDTH, COMPACT_HEIGHT = 90, 22   # the pane's own size (an 80x24 terminal gives 78x20): below either, snapshots and summary go
+COMPACT_WIDTH, COMPACT_HEIGHT = 90, 22   # the pane's own size (80x24 gives 78x20): below either, the snapshots fold away
 FORM_BESIDE_RUN_WIDTH = 150   # narrower than this, the form steps aside while a run trains (f brings it back)
 ZOOMS = (4, 2, 8)             # images per side of the sample grid shown, cycled with z; the first is the default
 
@@ -385,11 +386,15 @@ class GanPane(Horizontal, can_focus=True):
         self._update_form_state()
         self._pump_live(self.handle)
 
-    @work(thread=True, exclusive=True, group="gan-events")
+    @work(thread=True, exclusive=True, group="gan-events", exit_on_error=False)
     def _pump_live(self, handle: Any) -> None:
         """Start the child, then forward its events until it is done; never touches the widgets."""
         worker = get_current_worker()
-        handle.start()
+        try:
+            handle.start()
+        except Exception as error:  # noqa: BLE001 - no child, no run: say so in the pane
+            self.post_message(RunEvents([(0, Failed(0, f"could not start training: {error}", traceback.format_exc()))]))
+            return
         while not worker.is_cancelled:
             events = handle.poll(timeout=0.1)
             if events:
@@ -462,11 +467,19 @@ class GanPane(Horizontal, can_focus=True):
         self._reset(histories, [Path(path).name or str(path) for path in self.session.watch], [w.config for w in watchers])
         self._pump_watch(watchers)
 
-    @work(thread=True, exclusive=True, group="gan-events")
+    @work(thread=True, exclusive=True, group="gan-events", exit_on_error=False)
     def _pump_watch(self, watchers: list[Any]) -> None:
+        """Poll every folder, forward what is new; a folder that cannot be read ends as a failed run."""
         worker = get_current_worker()
-        while not worker.is_cancelled:
-            batch = [(index, event) for index, watcher in enumerate(watchers) for event in watcher.poll()]
+        following = dict(enumerate(watchers))
+        while not worker.is_cancelled and following:
+            batch = []
+            for index, watcher in list(following.items()):
+                try:
+                    batch += [(index, event) for event in watcher.poll()]
+                except Exception as error:  # noqa: BLE001 - a corrupt file is shown, never a crash
+                    batch.append((index, Failed(0, f"cannot read {watcher.path}: {error}", traceback.format_exc())))
+                    del following[index]
             if batch:
                 self.post_message(RunEvents(batch))
             time.sleep(WATCH_POLL_S)
@@ -551,7 +564,7 @@ class GanPane(Horizontal, can_focus=True):
         if history is None or not history.failure:
             return Text("")
         failure = history.failure
-        return Text(f"Training failed at step {failure.step}: {failure.message}  (t: traceback)", style="bold red")
+        return Text(f"Failed at step {failure.step}: {failure.message}  (t: traceback)", style="bold red")
 
     def _plot_lines(self) -> None:
         """Hand both charts views of the series as they are now (cheap: the charts downsample when they redraw)."""
@@ -633,7 +646,7 @@ class GanPane(Horizontal, can_focus=True):
             self.notify("No failure to explain.", severity="information")
             return
         failure = history.failure
-        self.app.push_screen(TracebackScreen(f"Training failed at step {failure.step}: {failure.message}", failure.traceback))
+        self.app.push_screen(TracebackScreen(f"Failed at step {failure.step}: {failure.message}", failure.traceback))
 
     def action_toggle_form(self) -> None:
         self._form_choice = not self.query_one("#gan-form").display

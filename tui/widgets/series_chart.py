@@ -99,7 +99,7 @@ class SeriesChart(PlotextPlot):
         theme = self._get_plotext_theme_name(self.app.theme)
         self._rebuild(_Figure(self.title, self.x_label, lines, tuple(self.levels), self.y_limits, width, height, theme))
 
-    @work(thread=True, exclusive=True, group="chart")
+    @work(thread=True, exclusive=True, group="chart", exit_on_error=False)  # a failed build keeps the last plot
     def _rebuild(self, figure: _Figure) -> None:
         drawn = chart_strips(build_chart(self.plt, figure), figure.width)
         self.app.call_from_thread(self._show_drawn, drawn)

@@ -9,7 +9,7 @@ from textual.widget import Widget
 
 from tui.labs.adder import AdderPane
 from tui.labs.bandit import BanditPane
-from tui.labs.not_built import NotBuiltPane
+from tui.labs.gan import GanPane
 from tui.labs.saddle import SaddlePane
 
 
@@ -26,5 +26,5 @@ LABS = (
     Lab("adder", "RNN adder", "1", AdderPane, "adder"),
     Lab("saddle", "Saddle", "2", SaddlePane, "saddle"),
     Lab("bandit", "Bandit", "3", BanditPane, "bandit"),
-    Lab("gan", "GAN", "4", NotBuiltPane, "not-built"),
+    Lab("gan", "GAN", "4", GanPane, "gan"),
 )

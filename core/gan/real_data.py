@@ -1,0 +1,151 @@
+"""MNIST, Fashion-MNIST and CIFAR-10 read from a user's folder, as uint8 arrays.
+
+Accepted layouts, for DIR given by the user:
+- torchvision's root: DIR/MNIST/raw/, DIR/FashionMNIST/raw/, DIR/cifar-10-batches-py/;
+- the folder holding the files directly (DIR/t10k-images-idx3-ubyte.gz, DIR/data_batch_1, ...), or the
+  dataset folder inside a torchvision root (DIR = .../MNIST).
+IDX files may be gzipped or not. When the requested split is missing but the other one is there (a folder
+with only the t10k test files), the available split loads, so a user can train on what they have.
+
+torchvision's dataset classes insist on all four uncompressed IDX files (and on CIFAR-10's checksums), so
+they cannot open a test-only or gzipped folder: they are used only to download, into DIR, when asked.
+"""
+
+from __future__ import annotations
+
+import gzip
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import InvalidSetting
+
+IDX_FILES = {  # split -> (images, labels), the names torchvision and LeCun's site use
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+TORCHVISION_FOLDER = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST", "cifar10": "cifar-10-batches-py"}
+CIFAR_FILES = {"train": tuple(f"data_batch_{i}" for i in range(1, 6)), "test": ("test_batch",)}
+NUM_CLASSES = 10
+
+
+def search_dirs(name: str, root: Path) -> list[Path]:
+    """The folders looked in for data set `name` under the user's `root`, in order."""
+    folder = TORCHVISION_FOLDER[name]
+    if name == "cifar10":
+        return [root / folder, root]
+    return [root, root / "raw", root / folder, root / folder / "raw"]
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """An IDX file of unsigned bytes (magic 0x0000 08 NDIM, then NDIM big-endian uint32 sizes, then data)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+    except (OSError, EOFError) as error:
+        raise InvalidSetting("data_dir", f"cannot read {path}: {error}") from error
+    ndim = raw[3] if len(raw) >= 4 else 0
+    header = 4 + 4 * ndim
+    if len(raw) < header or raw[:3] != b"\x00\x00\x08" or ndim == 0:
+        raise InvalidSetting("data_dir", f"{path} is not an IDX file of unsigned bytes")
+    shape = tuple(int(s) for s in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
+    if len(raw) - header != int(np.prod(shape)):
+        raise InvalidSetting("data_dir", f"{path} is truncated: its header promises shape {shape}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def _find(directory: Path, filename: str) -> Path | None:
+    for candidate in (directory / filename, directory / f"{filename}.gz"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _read_idx_split(dirs: list[Path], split: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Images (N, 1, 28, 28) and labels (N,) from the first folder holding both files of `split`."""
+    image_name, label_name = IDX_FILES[split]
+    for directory in dirs:
+        images, labels = _find(directory, image_name), _find(directory, label_name)
+        if images is None or labels is None:
+            continue
+        x, y = read_idx(images), read_idx(labels)
+        if x.ndim != 3 or x.shape[1:] != (28, 28):
+            raise InvalidSetting("data_dir", f"{images} holds images of shape {x.shape[1:]}, expected 28x28")
+        if y.shape != (x.shape[0],):
+            raise InvalidSetting("data_dir", f"{labels} holds {y.shape} labels for {x.shape[0]} images in {images}")
+        return x[:, None], y
+    return None
+
+
+def _read_cifar_split(dirs: list[Path], split: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Images (N, 3, 32, 32) and labels (N,) from the batches of `split` in the first folder holding any."""
+    for directory in dirs:
+        batches = [directory / f for f in CIFAR_FILES[split] if (directory / f).is_file()]
+        if not batches:
+            continue
+        images, labels = [], []
+        for batch in batches:
+            try:
+                with open(batch, "rb") as f:
+                    entry = pickle.load(f, encoding="latin1")  # CIFAR-10's own format: a pickled dict
+                data, targets = np.asarray(entry["data"], dtype=np.uint8), np.asarray(entry["labels"])
+            except Exception as error:  # any unpickling failure means the file is not a CIFAR batch
+                raise InvalidSetting("data_dir", f"{batch} is not a CIFAR-10 python batch ({error})") from error
+            if data.ndim != 2 or data.shape[1] != 3 * 32 * 32 or targets.shape != (data.shape[0],):
+                raise InvalidSetting("data_dir", f"{batch} holds data {data.shape} and labels {targets.shape}, "
+                                     "expected (N, 3072) and (N,)")
+            images.append(data.reshape(-1, 3, 32, 32))
+            labels.append(targets)
+        return np.concatenate(images), np.concatenate(labels)
+    return None
+
+
+def _expected_files(name: str) -> str:
+    if name == "cifar10":
+        return "data_batch_1 ... data_batch_5 (train) or test_batch (test)"
+    train, test = IDX_FILES["train"], IDX_FILES["test"]
+    return f"{train[0]} and {train[1]} (train) or {test[0]} and {test[1]} (test), each optionally .gz"
+
+
+def _download(name: str, root: Path, train: bool) -> None:
+    """Fetch `name` into torchvision's layout under `root`; any failure becomes a message, not a traceback."""
+    from torchvision import datasets  # imported here: only a download needs torchvision's classes
+
+    dataset_class = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST,
+                     "cifar10": datasets.CIFAR10}[name]
+    try:
+        dataset_class(root=str(root), train=train, download=True)
+    except Exception as error:  # offline, refused, a full disk: the user needs the reason, not the stack
+        raise InvalidSetting(
+            "download",
+            f"could not download {name} into {root} ({type(error).__name__}: {error}). Without a network, copy "
+            f"{_expected_files(name)} into {root / TORCHVISION_FOLDER[name]}",
+        ) from error
+
+
+def read_real(name: str, data_dir: str | Path | None, train: bool, download: bool) -> tuple[np.ndarray, np.ndarray]:
+    """uint8 images (N, C, H, W) and int labels (N,) of `name` from `data_dir` (see the module docstring)."""
+    if data_dir is None:
+        raise InvalidSetting("data_dir", f"{name} is read from a folder: give the folder holding "
+                             f"{_expected_files(name)}, or add --download to fetch them into it")
+    root = Path(data_dir).expanduser()
+    dirs = search_dirs(name, root)
+    read = _read_cifar_split if name == "cifar10" else _read_idx_split
+    wanted, other = ("train", "test") if train else ("test", "train")
+    found = read(dirs, wanted)
+    if found is None and download:
+        _download(name, root, train)
+        found = read(dirs, wanted)
+    if found is None:
+        found = read(dirs, other)
+    if found is None:
+        searched = ", ".join(f"{d}{'' if d.is_dir() else ' (missing)'}" for d in dirs)
+        raise InvalidSetting("data_dir", f"no {name} files found: expected {_expected_files(name)}; looked in "
+                             f"{searched}" + ("" if download else "; add --download to fetch them"))
+    images, labels = found
+    if labels.size and (labels.min() < 0 or labels.max() >= NUM_CLASSES):
+        raise InvalidSetting("data_dir", f"{name} labels must lie in 0..{NUM_CLASSES - 1}, "
+                             f"found {labels.min()}..{labels.max()}")
+    return images, labels

@@ -1,0 +1,81 @@
+"""What a training run tells its listeners: small picklable records, the same for every sink.
+
+A run emits Started, then any number of Progress, Samples, EpochEnd and CheckpointSaved, and ends with
+exactly one Finished or Failed. `step` counts generator update rounds from the start of the run (resumes
+continue it); `epoch` in Progress and Samples is fractional: real batches drawn / batches per epoch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Started:
+    step: int              # 0, or the step a resumed run continues from
+    total_steps: int
+    steps_per_epoch: float
+    device: str
+    run_dir: str | None
+    config: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Means over the steps since the previous Progress; D fields are None when there is no D (mse)."""
+
+    step: int
+    epoch: float
+    time: float            # seconds of training since the run started (pauses excluded)
+    d_loss: float | None
+    g_loss: float
+    d_real: float | None   # mean D(x): a probability for the cross-entropy objectives, a raw score otherwise
+    d_fake: float | None   # mean D(G(z)), likewise
+    images_per_s: float    # real images drawn per second of training
+
+    def record(self) -> dict[str, Any]:
+        """The metrics.jsonl line for this event."""
+        return {"step": self.step, "epoch": self.epoch, "time": self.time, "d_loss": self.d_loss,
+                "g_loss": self.g_loss, "d_real": self.d_real, "d_fake": self.d_fake, "images_per_s": self.images_per_s}
+
+
+@dataclass(frozen=True, eq=False)
+class Samples:
+    """The generator's output on the run's fixed noise: the same z every time, so grids compare over steps."""
+
+    step: int
+    epoch: float
+    grid: np.ndarray = field(repr=False)    # uint8 (H, W, 3): an image grid, or a scatter plot for 2-D data
+    path: str | None                        # the PNG written in the run directory, if any
+    points: np.ndarray | None = field(default=None, repr=False)  # (N, 2) float32 samples, 2-D data only
+
+
+@dataclass(frozen=True)
+class EpochEnd:
+    epoch: int             # 1 for the first pass over the data
+    step: int
+
+
+@dataclass(frozen=True)
+class CheckpointSaved:
+    step: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    step: int
+    reason: str            # "completed", "stopped", or "stopped by SIGTERM" (and the like)
+
+
+@dataclass(frozen=True)
+class Failed:
+    step: int
+    message: str
+    traceback: str = ""
+
+
+Event = Union[Started, Progress, Samples, EpochEnd, CheckpointSaved, Finished, Failed]

@@ -1,0 +1,197 @@
+"""The GAN objectives: each says how D scores a batch and what loss each player minimises.
+
+D outputs a raw score l per sample; D(x) = sigmoid(l) for the cross-entropy objectives. With real
+samples x, fakes G(z) and softplus(t) = log(1 + e^t) (so -log sigmoid(l) = softplus(-l)):
+- minimax (Goodfellow et al. 2014): D minimises -log D(x) - log(1 - D(G(z))); G minimises log(1 - D(G(z)))
+  = -softplus(l_fake), which saturates (vanishing gradient) while D rejects the fakes confidently.
+- nonsat: the same D; G minimises -log D(G(z)) = softplus(-l_fake) instead, strong gradients early on.
+- lsgan (Mao et al. 2017): D minimises 1/2 (l_real - 1)^2 + 1/2 l_fake^2; G minimises 1/2 (l_fake - 1)^2.
+- wgan (Arjovsky et al. 2017): the critic minimises mean l_fake - mean l_real with every weight clipped to
+  [-c, c] after each step; G minimises -mean l_fake.
+- wgan-gp (Gulrajani et al. 2017): wgan without clipping, plus lambda E[(|grad_x D(x_hat)|_2 - 1)^2] at
+  random interpolates x_hat between real and fake samples.
+- mse: no discriminator; G minimises mean (G(z) - x)^2 against a real batch. Its minimiser is the mean of
+  the data, so its samples are blurry averages: why a plain regression loss does not make a generator.
+- unrolled (Metz et al. 2017): D as nonsat; G minimises its nonsat loss against D after k further
+  gradient-descent steps (step lr_d) taken on a functional copy of D, differentiating through those steps.
+Each loss is a mean over the batch; reported D(x) / D(G(z)) are probabilities for the cross-entropy
+objectives and raw scores for the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.func import functional_call
+
+from core.gan.config import GanConfig
+
+
+@dataclass
+class DiscriminatorLoss:
+    loss: torch.Tensor     # what D minimises (scalar, with graph)
+    d_real: torch.Tensor   # mean D output on the real batch (scalar, detached)
+    d_fake: torch.Tensor   # mean D output on the fakes (scalar, detached)
+
+
+def score_both(d: nn.Module, real: torch.Tensor, fake: torch.Tensor, labels: torch.Tensor | None
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+    """D's scores on the real batch and the fakes from one forward pass over both.
+
+    Exact for our discriminators, which have no batch statistics (no BatchNorm): each sample's score does
+    not depend on the rest of the batch, and one large convolution is cheaper than two half-sized ones.
+    """
+    both_labels = None if labels is None else torch.cat([labels, labels])
+    scores = d(torch.cat([real, fake]), both_labels)
+    return scores[: len(real)], scores[len(real):]
+
+
+class Objective:
+    """The cross-entropy GAN (nonsat generator); subclasses change the pieces that differ."""
+
+    uses_discriminator = True
+    probabilities = True   # report sigmoid(score) as D(x)
+
+    def d_loss_from_scores(self, real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
+        return F.softplus(-real_scores).mean() + F.softplus(fake_scores).mean()
+
+    def g_loss_from_scores(self, fake_scores: torch.Tensor) -> torch.Tensor:
+        return F.softplus(-fake_scores).mean()
+
+    def discriminator_loss(self, d: nn.Module, real: torch.Tensor, fake: torch.Tensor,
+                           labels: torch.Tensor | None) -> DiscriminatorLoss:
+        """D's loss on a real batch and detached fakes (both labelled `labels` when conditional)."""
+        real_scores, fake_scores = score_both(d, real, fake, labels)
+        loss = self.d_loss_from_scores(real_scores, fake_scores)
+        return DiscriminatorLoss(loss, self._report(real_scores), self._report(fake_scores))
+
+    def generator_loss(self, d: nn.Module | None, fake: torch.Tensor, labels: torch.Tensor | None,
+                       real: torch.Tensor) -> torch.Tensor:
+        """G's loss on fakes that carry G's graph; `real` is the last real batch (used by mse, unrolled)."""
+        return self.g_loss_from_scores(d(fake, labels))
+
+    def after_discriminator_step(self, d: nn.Module) -> None:
+        """Called after each optimiser step of D (WGAN clips its weights here)."""
+
+    def _report(self, scores: torch.Tensor) -> torch.Tensor:
+        scores = scores.detach().float()
+        return (torch.sigmoid(scores) if self.probabilities else scores).mean()
+
+
+class Minimax(Objective):
+    def g_loss_from_scores(self, fake_scores: torch.Tensor) -> torch.Tensor:
+        return -F.softplus(fake_scores).mean()
+
+
+class LeastSquares(Objective):
+    probabilities = False
+
+    def d_loss_from_scores(self, real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
+        return 0.5 * (real_scores - 1).square().mean() + 0.5 * fake_scores.square().mean()
+
+    def g_loss_from_scores(self, fake_scores: torch.Tensor) -> torch.Tensor:
+        return 0.5 * (fake_scores - 1).square().mean()
+
+
+class Wasserstein(Objective):
+    """The critic with weight clipping at +-clip."""
+
+    probabilities = False
+
+    def __init__(self, clip: float):
+        self.clip = clip
+
+    def d_loss_from_scores(self, real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
+        return fake_scores.mean() - real_scores.mean()
+
+    def g_loss_from_scores(self, fake_scores: torch.Tensor) -> torch.Tensor:
+        return -fake_scores.mean()
+
+    @torch.no_grad()
+    def after_discriminator_step(self, d: nn.Module) -> None:
+        for parameter in d.parameters():
+            parameter.clamp_(-self.clip, self.clip)
+
+
+class GradientPenalty(Wasserstein):
+    """The critic without clipping, with lambda (|grad D(x_hat)| - 1)^2 at interpolates x_hat."""
+
+    def __init__(self, gp_lambda: float):
+        self.gp_lambda = gp_lambda
+
+    def discriminator_loss(self, d: nn.Module, real: torch.Tensor, fake: torch.Tensor,
+                           labels: torch.Tensor | None) -> DiscriminatorLoss:
+        result = super().discriminator_loss(d, real, fake, labels)
+        result.loss = result.loss + self.gp_lambda * gradient_penalty(d, real, fake, labels)
+        return result
+
+    def after_discriminator_step(self, d: nn.Module) -> None:
+        """No clipping: the penalty replaces it."""
+
+
+def gradient_penalty(d: nn.Module, real: torch.Tensor, fake: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+    """E[(|grad_x D(x_hat)|_2 - 1)^2], x_hat = e x + (1 - e) G(z), e ~ U[0, 1] per sample.
+
+    create_graph=True keeps the input gradient differentiable, so the penalty's own gradient reaches D's
+    parameters: without it the penalty would be a constant to the optimiser.
+    """
+    mix = torch.rand(len(real), *([1] * (real.dim() - 1)), device=real.device, dtype=real.dtype)
+    between = (mix * real + (1 - mix) * fake.detach()).requires_grad_(True)
+    (slope,) = torch.autograd.grad(d(between, labels).sum(), between, create_graph=True)
+    return (slope.flatten(1).norm(dim=1) - 1).square().mean()
+
+
+class MeanSquaredError(Objective):
+    uses_discriminator = False
+
+    def generator_loss(self, d: nn.Module | None, fake: torch.Tensor, labels: torch.Tensor | None,
+                       real: torch.Tensor) -> torch.Tensor:
+        return (fake - real).square().mean()
+
+
+class Unrolled(Objective):
+    """nonsat, except G looks `steps` gradient-descent steps (size lr) of D ahead."""
+
+    def __init__(self, steps: int, lr: float):
+        self.steps, self.lr = steps, lr
+
+    def generator_loss(self, d: nn.Module | None, fake: torch.Tensor, labels: torch.Tensor | None,
+                       real: torch.Tensor) -> torch.Tensor:
+        return self.g_loss_from_scores(functional_call(d, self.lookahead(d, real, fake, labels), (fake, labels)))
+
+    def lookahead(self, d: nn.Module, real: torch.Tensor, fake: torch.Tensor,
+                  labels: torch.Tensor | None) -> dict[str, torch.Tensor]:
+        """D's parameters and buffers after `steps` descent steps on its loss, as functions of `fake`.
+
+        The steps start from a detached copy (D itself is untouched) and keep their graph (create_graph),
+        so G's gradient includes how D would react to G's samples: theta_{i+1} = theta_i - lr dL_D/dtheta_i.
+        """
+        params = {name: p.detach().requires_grad_(True) for name, p in d.named_parameters()}
+        buffers = dict(d.named_buffers())
+        both_labels = None if labels is None else torch.cat([labels, labels])
+        for _ in range(self.steps):
+            scores = functional_call(d, {**params, **buffers}, (torch.cat([real, fake]), both_labels))
+            loss = self.d_loss_from_scores(scores[: len(real)], scores[len(real):])
+            grads = torch.autograd.grad(loss, list(params.values()), create_graph=True)
+            params = {name: p - self.lr * g for (name, p), g in zip(params.items(), grads)}
+        return {**params, **buffers}
+
+
+def make_objective(config: GanConfig) -> Objective:
+    """The objective `config.objective` with its settings."""
+    if config.objective == "minimax":
+        return Minimax()
+    if config.objective == "lsgan":
+        return LeastSquares()
+    if config.objective == "wgan":
+        return Wasserstein(config.clip)
+    if config.objective == "wgan-gp":
+        return GradientPenalty(config.gp_lambda)
+    if config.objective == "mse":
+        return MeanSquaredError()
+    if config.objective == "unrolled":
+        return Unrolled(config.unroll, config.effective("lr_d"))
+    return Objective()

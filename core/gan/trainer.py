@@ -1,0 +1,334 @@
+"""The training loop: one loop for every objective, events out to any number of sinks.
+
+Per step the loop never waits for the device: batches come from a device-resident tensor, each step's
+losses are written into a small device buffer, and the host reads that buffer (one sync) only every
+`log_every` steps or every REPORT_SECONDS, whichever comes first. Each read becomes one Progress event;
+a non-finite loss found there ends the run with a Failed event naming the loss and the exact step.
+
+Maths per step, as in ../shared/bench/reference_dcgan_loop.py: each of d_steps D updates draws a real
+batch and fresh noise z1 and steps D on the objective's D loss against G(z1) (computed without a graph:
+D's update does not need G's); then each of g_steps G updates draws fresh noise z2 and steps G on the
+objective's G loss through D (D's parameters are frozen meanwhile: their gradient would be discarded).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from typing import Any
+
+import torch
+from torch import nn
+from torchvision.utils import save_image
+
+from core.errors import InvalidSetting
+from core.gan.batches import BatchSampler
+from core.gan.config import GanConfig
+from core.gan.control import Control
+from core.gan.data import TensorData
+from core.gan.events import CheckpointSaved, EpochEnd, Event, Failed, Finished, Progress, Samples, Started
+from core.gan.grids import image_grid, scatter_plot, to_uint8
+from core.gan.models import build_models
+from core.gan.objectives import make_objective
+from core.gan.run_dir import RunDir
+
+REPORT_SECONDS = 0.1
+SCATTER_POINTS = 1000
+_COLUMNS = ("d_loss", "g_loss", "d_real", "d_fake")
+_AUTOCAST_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+
+Sink = Callable[[Event], None]
+
+
+class NonFiniteLoss(Exception):
+    def __init__(self, message: str, step: int):
+        super().__init__(message)
+        self.step = step
+
+
+def resolve_device(name: str) -> torch.device:
+    """"auto" picks CUDA, then Apple's MPS, then the CPU; asking for one that is absent is an error."""
+    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
+    if name == "auto":
+        return torch.device("cuda" if cuda else "mps" if mps else "cpu")
+    if name == "cuda" and not cuda:
+        raise InvalidSetting("device", "cuda was asked for, but this PyTorch sees no CUDA GPU; use cpu or auto")
+    if name == "mps" and not mps:
+        raise InvalidSetting("device", "mps was asked for, but this PyTorch sees no Apple GPU; use cpu or auto")
+    return torch.device(name)
+
+
+def make_optimizer(config: GanConfig, parameters: Any, lr: float) -> torch.optim.Optimizer:
+    """The configured optimiser; Adam and SGD use their fused kernels (one pass over all parameters)."""
+    name = config.effective("optimizer")
+    if name == "adam":
+        return torch.optim.Adam(parameters, lr=lr, betas=(config.effective("beta1"), config.effective("beta2")), fused=True)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(parameters, lr=lr, foreach=True)
+    return torch.optim.SGD(parameters, lr=lr, fused=True)
+
+
+class Trainer:
+    """Models, optimisers, data and counters of one run; `run()` trains until done, stopped or failed."""
+
+    def __init__(self, config: GanConfig, data: TensorData, run: RunDir | None = None,
+                 checkpoint: dict[str, Any] | None = None):
+        if config.conditional and data.num_classes == 0:
+            raise InvalidSetting("conditional", f"{data.name} has no labels to condition on")
+        self.config, self.run_dir = config, run
+        self.device = resolve_device(config.device)
+        if self.device.type != "cuda" and config.precision != "fp32":
+            raise InvalidSetting("precision", f"{config.precision} mixed precision runs on CUDA only; this run is on {self.device}")
+        torch.manual_seed(config.seed)
+        generator, discriminator = build_models(config, data.shape, data.num_classes)
+        self.generator = generator.to(self.device)
+        self.discriminator = None if discriminator is None else discriminator.to(self.device)
+        self.objective = make_objective(config)
+        self.opt_g = make_optimizer(config, self.generator.parameters(), config.effective("lr_g"))
+        self.opt_d = None if discriminator is None else make_optimizer(config, self.discriminator.parameters(), config.effective("lr_d"))
+        fp16 = config.precision == "fp16"
+        self.scaler_g = torch.amp.GradScaler(self.device.type, enabled=fp16)
+        self.scaler_d = torch.amp.GradScaler(self.device.type, enabled=fp16)
+        self.sampler = BatchSampler(data, config.batch, self.device, config.seed)
+        self.d_steps = config.effective("d_steps") if self.discriminator is not None else 0
+        batches_per_step = self.d_steps or config.g_steps  # mse draws a real batch per G update
+        self.images_per_step = batches_per_step * config.batch
+        self.steps_per_epoch = self.sampler.per_epoch / batches_per_step
+        limits = [config.max_steps] if config.max_steps else []
+        if config.epochs:
+            limits.append(math.ceil(config.epochs * self.sampler.per_epoch / batches_per_step))
+        self.total_steps = min(limits)
+        self.step, self.elapsed = 0, 0.0
+        self._fixed_noise, self._fixed_labels, self._grid_columns = self._make_fixed_noise(data)
+        self._cloud = data.x[:SCATTER_POINTS * 4] if not data.is_image else None
+        self._extent = 1.25 * float(data.x.abs().max()) if not data.is_image else 0.0
+        self._window = torch.zeros(config.log_every, len(_COLUMNS), device=self.device)
+        self._no_d_stats = torch.zeros(3, device=self.device)
+        if checkpoint is not None:
+            self.load_state_dict(checkpoint)
+
+    # --- the loop -------------------------------------------------------------------------------------
+
+    def run(self, sinks: Sequence[Sink], control: Control | None = None) -> Finished | Failed:
+        """Train to the end, a stop request or a failure; every event goes to every sink."""
+        control = control or Control()
+
+        def emit(event: Event) -> None:
+            for sink in sinks:
+                sink(event)
+
+        try:
+            return self._loop(emit, control)
+        except NonFiniteLoss as error:
+            failure = Failed(error.step, str(error))
+        except Exception as error:  # noqa: BLE001 - a failed run is a result to show, not a crash
+            failure = Failed(self.step, f"{type(error).__name__}: {error}", traceback.format_exc())
+        emit(failure)
+        return failure
+
+    def _loop(self, emit: Sink, control: Control) -> Finished:
+        config = self.config
+        emit(Started(self.step, self.total_steps, self.steps_per_epoch, str(self.device),
+                     None if self.run_dir is None else str(self.run_dir.path), config.to_dict()))
+        self._started, self._paused_for = time.perf_counter(), 0.0
+        self._open_window()
+        self._sampled_at = -1
+        epochs_done = self.sampler.drawn // self.sampler.per_epoch
+        reason = "completed"
+        while self.step < self.total_steps:
+            if control.stop_requested():
+                reason = control.reason
+                break
+            if control.paused():
+                self._report(emit)
+                pause_began = time.perf_counter()
+                control.wait_while_paused()
+                self._paused_for += time.perf_counter() - pause_began
+                self._open_window()
+                continue
+            self._train_step()
+            self.step += 1
+            if self._filled == config.log_every or time.perf_counter() - self._window_began >= REPORT_SECONDS:
+                self._report(emit)
+            while epochs_done < self.sampler.drawn // self.sampler.per_epoch:
+                epochs_done += 1
+                emit(EpochEnd(epochs_done, self.step))
+                if epochs_done in config.sample_epochs:
+                    self._emit_samples(emit)
+            if config.sample_every and self.step % config.sample_every == 0:
+                self._emit_samples(emit)
+            if config.checkpoint_every and self.step % config.checkpoint_every == 0 and self.step < self.total_steps:
+                self._save_checkpoint(emit)
+        self._report(emit)
+        self._emit_samples(emit)
+        self._save_checkpoint(emit)
+        finished = Finished(self.step, reason)
+        emit(finished)
+        return finished
+
+    def _train_step(self) -> None:
+        """One round: d_steps D updates, then g_steps G updates; the step's statistics go to the window."""
+        generator, discriminator, objective = self.generator, self.discriminator, self.objective
+        d_stats = self._no_d_stats
+        real = labels = None
+        if discriminator is not None:
+            for index in range(self.d_steps):
+                real, labels = self.sampler.next()
+                with torch.no_grad(), self._autocast():
+                    fake = generator(self._noise(len(real)), labels)
+                with self._autocast():
+                    result = objective.discriminator_loss(discriminator, real, fake, labels)
+                self.opt_d.zero_grad(set_to_none=True)
+                self.scaler_d.scale(result.loss).backward()
+                self.scaler_d.step(self.opt_d)
+                self.scaler_d.update()
+                objective.after_discriminator_step(discriminator)
+                stats = torch.stack([result.loss.detach().float(), result.d_real, result.d_fake])
+                d_stats = stats if index == 0 else d_stats + stats
+            d_stats = d_stats / self.d_steps
+            discriminator.requires_grad_(False)
+        g_total = None
+        for _ in range(self.config.g_steps):
+            if discriminator is None:
+                real, labels = self.sampler.next()
+            with self._autocast():
+                fake = generator(self._noise(len(real)), labels)
+                g_loss = objective.generator_loss(discriminator, fake, labels, real)
+            self.opt_g.zero_grad(set_to_none=True)
+            self.scaler_g.scale(g_loss).backward()
+            self.scaler_g.step(self.opt_g)
+            self.scaler_g.update()
+            g_total = g_loss.detach().float() if g_total is None else g_total + g_loss.detach().float()
+        if discriminator is not None:
+            discriminator.requires_grad_(True)
+        self._window[self._filled] = torch.cat([d_stats[:1], (g_total / self.config.g_steps)[None], d_stats[1:]])
+        self._filled += 1
+
+    def _noise(self, count: int) -> torch.Tensor:
+        return torch.randn(count, self.config.z_dim, device=self.device)
+
+    def _autocast(self) -> Any:
+        if self.config.precision == "fp32":
+            return nullcontext()
+        return torch.autocast(self.device.type, dtype=_AUTOCAST_DTYPES[self.config.precision])
+
+    # --- reading the window ---------------------------------------------------------------------------
+
+    def _open_window(self) -> None:
+        self._filled, self._window_began = 0, time.perf_counter()
+
+    def _report(self, emit: Sink) -> None:
+        """Read the steps since the last report (the only host sync) and emit their means as Progress."""
+        if self._filled == 0:
+            return
+        values = self._window[: self._filled].cpu()
+        first_step = self.step - self._filled + 1
+        checked = _COLUMNS if self.discriminator is not None else ("g_loss",)
+        bad = [(int(row), column) for column in checked
+               for row in torch.nonzero(~torch.isfinite(values[:, _COLUMNS.index(column)]))[:1]]
+        if bad:
+            row, column = min(bad, key=lambda item: (item[0], _COLUMNS.index(item[1])))
+            value = float(values[row, _COLUMNS.index(column)])
+            raise NonFiniteLoss(f"{column} became {value} at step {first_step + row}; the run stops there "
+                                "(try a smaller learning rate)", first_step + row)
+        means = values.double().mean(dim=0).tolist()
+        now = time.perf_counter()
+        d_loss, g_loss, d_real, d_fake = means
+        has_d = self.discriminator is not None
+        emit(Progress(
+            step=self.step, epoch=self.sampler.epoch, time=self._training_time(now),
+            d_loss=d_loss if has_d else None, g_loss=g_loss,
+            d_real=d_real if has_d else None, d_fake=d_fake if has_d else None,
+            images_per_s=self._filled * self.images_per_step / max(now - self._window_began, 1e-9),
+        ))
+        self._open_window()
+
+    def _training_time(self, now: float) -> float:
+        return self.elapsed + now - self._started - self._paused_for
+
+    # --- samples and checkpoints ----------------------------------------------------------------------
+
+    def _make_fixed_noise(self, data: TensorData) -> tuple[torch.Tensor, torch.Tensor | None, int]:
+        """The noise every sample grid uses: 8x8 images, 10 per class when conditional, 1000 points in 2-D."""
+        rng = torch.Generator().manual_seed(self.config.seed + 1)
+        labels = None
+        if not data.is_image:
+            count, columns = SCATTER_POINTS, 0
+        elif self.config.conditional:
+            count, columns = data.num_classes * 10, 10
+            labels = (torch.arange(count) // 10).to(self.device)  # row k shows class k
+        else:
+            count, columns = 64, 8
+        return torch.randn(count, self.config.z_dim, generator=rng).to(self.device), labels, columns
+
+    @torch.inference_mode()
+    def sample(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """G's output on the fixed noise (eval mode: BatchNorm's running statistics, no state change)
+        and its picture, a (3, H, W) tensor in [0, 1]."""
+        self.generator.eval()
+        try:
+            output = self.generator(self._fixed_noise, self._fixed_labels).float().cpu()
+        finally:
+            self.generator.train()
+        if self._cloud is None:
+            return output, image_grid(output, self._grid_columns)
+        return output, scatter_plot(output, self._cloud, self._extent)
+
+    def _emit_samples(self, emit: Sink) -> None:
+        if self._sampled_at == self.step:
+            return
+        began = time.perf_counter()
+        output, picture = self.sample()
+        path = None
+        if self.run_dir is not None:
+            path = self.run_dir.sample_path(self.step)
+            save_image(picture, path)
+        points = output.numpy() if self._cloud is not None else None
+        emit(Samples(self.step, self.sampler.epoch, to_uint8(picture), None if path is None else str(path), points))
+        self._sampled_at = self.step
+        self._window_began += time.perf_counter() - began  # images/s measures training only
+
+    def _save_checkpoint(self, emit: Sink) -> None:
+        if self.run_dir is None:
+            return
+        began = time.perf_counter()
+        self.elapsed = self._training_time(began)
+        self._started, self._paused_for = began, 0.0
+        path = self.run_dir.save_checkpoint(self.state_dict())
+        emit(CheckpointSaved(self.step, str(path)))
+        self._window_began += time.perf_counter() - began
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything a resume needs to continue exactly: models, optimisers, data order, RNG streams."""
+        d, opt_d = self.discriminator, self.opt_d
+        rng = {"cpu": torch.get_rng_state()}
+        if self.device.type == "cuda":
+            rng["cuda"] = torch.cuda.get_rng_state(self.device)
+        return {
+            "step": self.step, "elapsed": self.elapsed, "config": self.config.to_dict(),
+            "generator": self.generator.state_dict(), "discriminator": None if d is None else d.state_dict(),
+            "opt_g": self.opt_g.state_dict(), "opt_d": None if opt_d is None else opt_d.state_dict(),
+            "scaler_g": self.scaler_g.state_dict(), "scaler_d": self.scaler_d.state_dict(),
+            "sampler": self.sampler.state_dict(), "rng": rng,
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        try:
+            self.generator.load_state_dict(state["generator"])
+            self.opt_g.load_state_dict(state["opt_g"])
+            if self.discriminator is not None:
+                self.discriminator.load_state_dict(state["discriminator"])
+                self.opt_d.load_state_dict(state["opt_d"])
+            self.scaler_g.load_state_dict(state["scaler_g"])
+            self.scaler_d.load_state_dict(state["scaler_d"])
+            self.sampler.load_state_dict(state["sampler"])
+            self.step, self.elapsed = int(state["step"]), float(state["elapsed"])
+            torch.set_rng_state(state["rng"]["cpu"])
+            if self.device.type == "cuda" and "cuda" in state["rng"]:
+                torch.cuda.set_rng_state(state["rng"]["cuda"], self.device)
+        except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as error:
+            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise InvalidSetting("resume", f"the checkpoint does not fit this run's models and settings ({first})") from None

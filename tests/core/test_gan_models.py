@@ -1,0 +1,72 @@
+"""Generators and discriminators: shapes, output ranges, conditioning, and the reference DCGAN's size."""
+
+import pytest
+import torch
+
+from core.gan.config import GanConfig
+from core.gan.models import build_models
+
+IMAGE = (1, 28, 28)
+CIFAR = (3, 32, 32)
+
+
+def models(shape, **settings):
+    torch.manual_seed(0)
+    data = "ring8" if shape == (2,) else "glyphs"
+    return build_models(GanConfig(data=data, **settings), shape, 10)
+
+
+@pytest.mark.parametrize(("model", "shape"), [("mlp", IMAGE), ("dcgan", IMAGE), ("dcgan", CIFAR), ("mlp", CIFAR)])
+@pytest.mark.parametrize("conditional", [False, True])
+def test_image_generators_fill_the_data_shape_within_tanh_range(model, shape, conditional):
+    generator, discriminator = models(shape, model=model, conditional=conditional, z_dim=16, hidden=32)
+    labels = torch.arange(4) if conditional else None
+    images = generator(torch.randn(4, 16) * 10, labels)  # large z drives tanh towards its limits
+    assert images.shape == (4, *shape)
+    assert images.abs().max() <= 1.0 and images.abs().max() > 0.5
+    assert discriminator(images, labels).shape == (4, 1)
+
+
+def test_point_generator_is_not_squashed_so_it_can_reach_the_ring():
+    generator, discriminator = models((2,), z_dim=4, hidden=16)
+    with torch.no_grad():
+        generator.net[-1].weight.mul_(100)
+    points = generator(torch.randn(256, 4))
+    assert points.shape == (256, 2) and points.abs().max() > 2
+    assert discriminator(points).shape == (256, 1)
+
+
+@pytest.mark.parametrize("model", ["mlp", "dcgan"])
+def test_conditional_models_read_the_label(model):
+    generator, discriminator = models(IMAGE, model=model, conditional=True, z_dim=8, hidden=16, dropout=0.0)
+    z = torch.randn(1, 8).expand(10, 8)
+    images = generator.eval()(z, torch.arange(10))
+    assert not torch.allclose(images[0], images[1])
+    scores = discriminator(images[:1].expand(10, *IMAGE), torch.arange(10))
+    assert scores.unique().numel() == 10
+
+
+def test_dcgan_has_the_reference_loops_parameters():
+    # Counted by hand from ../shared/bench/reference_dcgan_loop.py. G: dense 100*7*7*256, ConvT 256->128,
+    # 128->64, 64->1 (5x5, no bias), BatchNorm 128 and 64 (weight + bias). D: conv 1->64 and 64->128 (5x5,
+    # bias), dense 128*7*7 -> 1.
+    generator, discriminator = models(IMAGE, model="dcgan")
+    g = 100 * 7 * 7 * 256 + 256 * 128 * 25 + 128 * 64 * 25 + 64 * 1 * 25 + 2 * (128 + 64)
+    d = (1 * 64 * 25 + 64) + (64 * 128 * 25 + 128) + (128 * 7 * 7 + 1)
+    assert sum(p.numel() for p in generator.parameters()) == g == 2_280_384
+    assert sum(p.numel() for p in discriminator.parameters()) == d == 212_865
+    slopes = {m.negative_slope for m in [*generator.modules(), *discriminator.modules()] if isinstance(m, torch.nn.LeakyReLU)}
+    assert slopes == {0.3}
+    assert [m.p for m in discriminator.modules() if isinstance(m, torch.nn.Dropout)] == [0.3, 0.3]
+
+
+def test_mse_trains_no_discriminator():
+    generator, discriminator = models(IMAGE, objective="mse")
+    assert discriminator is None and generator is not None
+
+
+def test_mlp_discriminator_dropout_can_be_switched_off():
+    _, with_dropout = models(IMAGE, dropout=0.5)
+    _, without = models(IMAGE, dropout=0.0)
+    assert sum(isinstance(m, torch.nn.Dropout) for m in with_dropout.modules()) == 3
+    assert not any(isinstance(m, torch.nn.Dropout) for m in without.modules())

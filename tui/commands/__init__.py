@@ -6,7 +6,7 @@ A tool's module (a subcommand that is not a lab, such as `watch`) has NAME, SUMM
 `configure(parser)` and `run(args) -> int`, and may raise InvalidSetting for a bad value.
 """
 
-from tui.commands import adder
+from tui.commands import adder, classify
 
 LAB_COMMANDS = (adder,)
-TOOL_COMMANDS = ()
+TOOL_COMMANDS = (classify,)

@@ -107,7 +107,6 @@ class LeNet(nn.Module):
         return self.head(self.body(x))
 
 
-NETWORKS = {network.architecture: network for network in (SmallCNN, LeNet)}
 
 
 def network_for(data: str) -> nn.Module:
@@ -302,10 +301,11 @@ def load_classifier(data: str, path: str | os.PathLike | None = None) -> Classif
     except Exception as error:  # torch raises many kinds for a file it cannot read as its own format
         raise ClassifierUnavailable(f"{path} is not a readable gan-tui classifier ({type(error).__name__}); "
                                     f"{remedy} to replace it") from error
-    problem = _problem_with(saved, data)
+    with torch.random.fork_rng(devices=[]):  # the initial weights, replaced at once, must not move the
+        network = network_for(data)          # global random stream a training run draws from
+    problem = _problem_with(saved, data, network)
     if problem:
         raise ClassifierUnavailable(f"{path} {problem}; {remedy} to replace it")
-    network = NETWORKS[saved["architecture"]]()
     network.load_state_dict(saved["state_dict"])
     network.eval()
     stats = FeatureStats(saved["feature_mean"].numpy(), saved["feature_cov"].numpy(), int(saved["feature_count"]))
@@ -314,15 +314,14 @@ def load_classifier(data: str, path: str | os.PathLike | None = None) -> Classif
                       epochs=int(saved["epochs"]), seed=int(saved["seed"]))
 
 
-def _problem_with(saved: object, data: str) -> str | None:
-    """What is wrong with a loaded file's contents for data set `data`, or None."""
+def _problem_with(saved: object, data: str, expected: nn.Module) -> str | None:
+    """What is wrong with a loaded file's contents for data set `data` and the `expected` network, or None."""
     if not isinstance(saved, dict) or saved.get("format") != FILE_FORMAT:
         return "is not a gan-tui classifier"
     if saved.get("version") != FILE_VERSION:
         return f"is a version {saved.get('version')!r} classifier; this gan-tui reads version {FILE_VERSION}"
     if saved.get("data") != data:
         return f"is a classifier for {saved.get('data')!r}, not {data!r}"
-    expected = network_for(data)
     if saved.get("architecture") != expected.architecture:
         return f"holds a {saved.get('architecture')!r} network; {data} uses {expected.architecture!r}"
     weights, shapes = saved.get("state_dict"), {k: v.shape for k, v in expected.state_dict().items()}

@@ -29,6 +29,7 @@ from core.gan.batches import BatchSampler
 from core.gan.config import GanConfig
 from core.gan.control import Control
 from core.gan.data import TensorData
+from core.gan.evaluation import Evaluator
 from core.gan.events import CheckpointSaved, EpochEnd, Event, Failed, Finished, Progress, Samples, Started
 from core.gan.grids import image_grid, scatter_plot, to_uint8
 from core.gan.models import build_models
@@ -107,6 +108,7 @@ class Trainer:
         self._extent = 1.25 * float(data.x.abs().max()) if not data.is_image else 0.0
         self._window = torch.zeros(config.log_every, len(_COLUMNS), device=self.device)
         self._no_d_stats = torch.zeros(3, device=self.device)
+        self.evaluator = Evaluator(config, data, self.device)
         if checkpoint is not None:
             self.load_state_dict(checkpoint)
 
@@ -133,6 +135,8 @@ class Trainer:
         config = self.config
         emit(Started(self.step, self.total_steps, self.steps_per_epoch, str(self.device),
                      None if self.run_dir is None else str(self.run_dir.path), config.to_dict()))
+        for notice in self.evaluator.notice_events(self.step):
+            emit(notice)
         self._started, self._paused_for = time.perf_counter(), 0.0
         self._open_window()
         self._sampled_at = -1
@@ -156,14 +160,18 @@ class Trainer:
             while epochs_done < self.sampler.drawn // self.sampler.per_epoch:
                 epochs_done += 1
                 emit(EpochEnd(epochs_done, self.step))
+                self.evaluator.epoch_ended()
                 if epochs_done in config.sample_epochs:
                     self._emit_samples(emit)
+            if self.evaluator.due(self.step, self._training_time(time.perf_counter())):
+                self._evaluate(emit)
             if config.sample_every and self.step % config.sample_every == 0:
                 self._emit_samples(emit)
             if config.checkpoint_every and self.step % config.checkpoint_every == 0 and self.step < self.total_steps:
                 self._save_checkpoint(emit)
         self._report(emit)
         self._emit_samples(emit)
+        self._evaluate(emit)
         self._save_checkpoint(emit)
         finished = Finished(self.step, reason)
         emit(finished)
@@ -289,6 +297,13 @@ class Trainer:
         points = output.numpy() if self._cloud is not None else None
         emit(Samples(self.step, self.sampler.epoch, to_uint8(picture), None if path is None else str(path), points))
         self._sampled_at = self.step
+        self._window_began += time.perf_counter() - began  # images/s measures training only
+
+    def _evaluate(self, emit: Sink) -> None:
+        began = time.perf_counter()
+        evaluation = self.evaluator.evaluate(self.generator, self.step, self.sampler.epoch, self._training_time(began))
+        if evaluation is not None:
+            emit(evaluation)
         self._window_began += time.perf_counter() - began  # images/s measures training only
 
     def _save_checkpoint(self, emit: Sink) -> None:

@@ -1,0 +1,116 @@
+"""Mode-collapse metrics during training: written to metrics.jsonl, sent as events, never in the way."""
+
+import pytest
+import torch
+
+from core.gan.classifier import default_path, save_classifier, train_classifier
+from core.gan.config import GanConfig
+from core.gan.data import load_data
+from core.gan.evaluation import COST_SHARE, EVAL_IMAGES, EVAL_POINTS, POINTS_EVERY, Evaluator
+from core.gan.events import Evaluation, Finished, Notice
+from core.gan.run_dir import MetricsWriter, RunDir
+from core.gan.trainer import Trainer
+
+GLYPHS = dict(data="glyphs", batch=64, hidden=64, z_dim=16, max_steps=None, device="cpu")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    # measured on the shared 2-core machine: 300 ring8 steps took 25 s on two threads, 1.2 s on one
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def small_glyphs():
+    return load_data("glyphs", size=640)  # 10 batches of 64: an epoch takes a fraction of a second
+
+
+@pytest.fixture(scope="module")
+def cache_with_a_glyph_classifier(tmp_path_factory):
+    """A cache folder holding a quickly trained glyph classifier (1,000 glyphs, one epoch: ~80% accurate,
+    plenty to count classes)."""
+    cache = tmp_path_factory.mktemp("cache")
+    train, test = load_data("glyphs", size=1000), load_data("glyphs", size=500, train=False)
+    classifier = train_classifier(train, test, epochs=1, seed=0)
+    save_classifier(classifier, cache / "gan-tui" / "classifiers" / "glyphs.pt")
+    return cache
+
+
+def train(config, data, tmp_path):
+    run = RunDir.create(tmp_path / "run", config)
+    events = []
+    finished = Trainer(config, data, run).run([MetricsWriter(run), events.append])
+    assert isinstance(finished, Finished) and finished.reason == "completed"
+    return run.read_metrics(), events
+
+
+def test_class_metrics_appear_in_metrics_jsonl_of_a_short_glyph_run(monkeypatch, tmp_path, small_glyphs,
+                                                                    cache_with_a_glyph_classifier):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_with_a_glyph_classifier))
+    records, events = train(GanConfig(epochs=2, **GLYPHS), small_glyphs, tmp_path)
+    evaluations = [r for r in records if "cfd" in r]
+    assert evaluations and evaluations[-1]["step"] == 20                  # the end of the run is always measured
+    assert {r["step"] for r in evaluations} <= {10, 20}                   # at epoch ends (10 steps each)
+    for record in evaluations:
+        assert {"classes_covered", "class_kl", "cfd", "class_counts", "eval_seconds", "epoch", "time"} <= set(record)
+        assert "cond_accuracy" not in record and "modes_covered" not in record
+        assert sum(record["class_counts"]) == EVAL_IMAGES and len(record["class_counts"]) == 10
+        assert record["classes_covered"] == sum(c >= 0.01 * EVAL_IMAGES for c in record["class_counts"])
+        assert record["cfd"] > 0 and record["class_kl"] >= 0
+    sent = [e for e in events if isinstance(e, Evaluation)]
+    assert [e.record() for e in sent] == evaluations                      # the same numbers as events
+    assert not any(isinstance(e, Notice) for e in events)
+
+
+def test_a_conditional_run_also_reports_its_conditional_accuracy(monkeypatch, tmp_path, small_glyphs,
+                                                                 cache_with_a_glyph_classifier):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_with_a_glyph_classifier))
+    records, _ = train(GanConfig(epochs=1, conditional=True, **GLYPHS), small_glyphs, tmp_path)
+    final = [r for r in records if "cfd" in r][-1]
+    assert 0.0 <= final["cond_accuracy"] <= 1.0
+
+
+def test_a_ring8_run_reports_modes_every_hundred_steps(tmp_path):
+    config = GanConfig(data="ring8", batch=64, hidden=32, z_dim=2, max_steps=3 * POINTS_EVERY, device="cpu")
+    records, _ = train(config, load_data("ring8", size=2000), tmp_path)
+    evaluations = [r for r in records if "modes_covered" in r]
+    assert [r["step"] for r in evaluations] == [100, 200, 300]
+    for record in evaluations:
+        assert 0 <= record["modes_covered"] <= 8 and 0.0 <= record["high_quality_pct"] <= 100.0
+        assert len(record["mode_counts"]) == 8
+        assert sum(record["mode_counts"]) == pytest.approx(record["high_quality_pct"] / 100 * EVAL_POINTS, abs=1e-6)
+        assert "cfd" not in record and "classes_covered" not in record
+
+
+def test_a_missing_classifier_is_said_once_with_the_command_and_training_goes_on(monkeypatch, tmp_path, small_glyphs):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
+    records, events = train(GanConfig(epochs=2, **GLYPHS), small_glyphs, tmp_path)
+    notices = [e for e in events if isinstance(e, Notice)]
+    assert len(notices) == 1 and "run `gan-tui classify --data glyphs`" in notices[0].message
+    assert str(default_path("glyphs")) in notices[0].message
+    assert not any(isinstance(e, Evaluation) for e in events)
+    assert records and records[-1]["step"] == 20 and "g_loss" in records[-1]
+
+
+def test_evaluating_does_not_change_what_training_computes(monkeypatch, tmp_path, small_glyphs,
+                                                           cache_with_a_glyph_classifier):
+    weights = []
+    for cache in (cache_with_a_glyph_classifier, tmp_path / "empty-cache"):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+        trainer = Trainer(GanConfig(epochs=2, **GLYPHS), small_glyphs)
+        trainer.run([])
+        weights.append(trainer.generator.state_dict())
+    assert all(torch.equal(weights[0][name], weights[1][name]) for name in weights[0])
+
+
+def test_an_evaluation_that_falls_due_waits_while_evaluating_has_cost_over_ten_percent():
+    evaluator = Evaluator(GanConfig(data="ring8", device="cpu"), load_data("ring8", size=100), torch.device("cpu"))
+    assert not evaluator.due(POINTS_EVERY - 1, 10.0)
+    assert evaluator.due(POINTS_EVERY, 10.0)
+    evaluator.spent = 2.0                                         # 2 s of 10 s: 25% of the 8 s of training
+    assert not evaluator.due(POINTS_EVERY, 10.0)
+    assert not evaluator.due(POINTS_EVERY + 1, 2.0 + 2.0 / COST_SHARE - 0.01)  # still pending, still over
+    assert evaluator.due(POINTS_EVERY + 1, 2.0 + 2.0 / COST_SHARE)             # exactly 10%: goes ahead

@@ -107,8 +107,6 @@ class LeNet(nn.Module):
         return self.head(self.body(x))
 
 
-
-
 def network_for(data: str) -> nn.Module:
     return LeNet() if data == "cifar10" else SmallCNN()
 

@@ -6,6 +6,7 @@ as DATA_DIR for the set named by its folder (mnist, fashion-mnist, cifar10). Pri
 the target, wall and CPU seconds. Nothing is saved.
 """
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,13 +15,24 @@ import torch
 
 from core.gan.classifier import TARGET_ACCURACY, real_splits, train_classifier
 
-SHARED_MNIST = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "mnist-t10k"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_mnist() -> Path | None:
+    """../shared/datasets/mnist-t10k beside this checkout or beside the main checkout of a git worktree."""
+    common = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+                            capture_output=True, text=True).stdout.strip()
+    for root in (REPO, *([Path(common).parent] if common else [])):
+        folder = root.parent / "shared" / "datasets" / "mnist-t10k"
+        if folder.is_dir():
+            return folder
+    return None
 
 
 def main() -> None:
     jobs = [("glyphs", None)]
-    if SHARED_MNIST.is_dir():
-        jobs.append(("mnist", SHARED_MNIST))
+    if shared_mnist():
+        jobs.append(("mnist", shared_mnist()))
     jobs += [(Path(folder).name, folder) for folder in sys.argv[1:]]
     print(f"torch threads: {torch.get_num_threads()}")
     for data, folder in jobs:

@@ -44,7 +44,8 @@ class GanConfig:
 
     A step is one generator update round: d_steps discriminator updates (each on a fresh real batch)
     followed by g_steps generator updates. Training stops after max_steps steps or after `epochs` passes
-    over the data, whichever comes first; both count from the start of the run, across resumes.
+    over the data, whichever comes first (0 turns a limit off); both count from the start of the run,
+    across resumes.
     """
 
     model: str = "mlp"
@@ -53,8 +54,8 @@ class GanConfig:
     data_dir: str | None = None
     download: bool = False
     conditional: bool = False
-    epochs: int | None = None
-    max_steps: int | None = 1000
+    epochs: int = 0              # passes over the data; 0: no limit
+    max_steps: int = 1000        # 0: no limit
     batch: int = 64
     z_dim: int = 100
     hidden: int = 256            # MLP hidden width
@@ -90,12 +91,9 @@ class GanConfig:
                 raise InvalidSetting(name, f"must be true or false (got {getattr(self, name)!r})")
         if self.data_dir is not None and not isinstance(self.data_dir, str):
             raise InvalidSetting("data_dir", f"must be a folder path (got {self.data_dir!r})")
-        for name in ("epochs", "max_steps"):
-            if getattr(self, name) is not None:
-                _whole(name, getattr(self, name), 1)
-        if self.epochs is None and self.max_steps is None:
+        if self.epochs == 0 and self.max_steps == 0:
             raise InvalidSetting("max_steps", "give --max-steps or --epochs: a run needs an end")
-        for name, low in (("batch", 1), ("z_dim", 1), ("hidden", 1), ("g_steps", 1), ("unroll", 1),
+        for name, low in (("epochs", 0), ("max_steps", 0), ("batch", 1), ("z_dim", 1), ("hidden", 1), ("g_steps", 1), ("unroll", 1),
                           ("seed", 0), ("log_every", 1), ("sample_every", 0), ("checkpoint_every", 0)):
             _whole(name, getattr(self, name), low)
         if self.d_steps is not None:

@@ -14,6 +14,7 @@ objective's G loss through D (D's parameters are frozen meanwhile: their gradien
 from __future__ import annotations
 
 import math
+import os
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -28,13 +29,13 @@ from core.errors import InvalidSetting
 from core.gan.batches import BatchSampler
 from core.gan.config import GanConfig
 from core.gan.control import Control
-from core.gan.data import TensorData
+from core.gan.data import TensorData, load_data
 from core.gan.evaluation import Evaluator
 from core.gan.events import CheckpointSaved, EpochEnd, Event, Failed, Finished, Progress, Samples, Started
 from core.gan.grids import image_grid, scatter_plot, to_uint8
 from core.gan.models import build_models
 from core.gan.objectives import make_objective
-from core.gan.run_dir import RunDir
+from core.gan.run_dir import MetricsWriter, RunDir, default_run_path
 
 REPORT_SECONDS = 0.1
 SCATTER_POINTS = 1000
@@ -115,8 +116,11 @@ class Trainer:
     # --- the loop -------------------------------------------------------------------------------------
 
     def run(self, sinks: Sequence[Sink], control: Control | None = None) -> Finished | Failed:
-        """Train to the end, a stop request or a failure; every event goes to every sink."""
+        """Train to the end, a stop request or a failure; every event goes to every sink (and to
+        metrics.jsonl when the trainer has a run directory)."""
         control = control or Control()
+        if self.run_dir is not None:
+            sinks = [MetricsWriter(self.run_dir), *sinks]
 
         def emit(event: Event) -> None:
             for sink in sinks:
@@ -347,3 +351,32 @@ class Trainer:
         except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as error:
             first = (str(error).strip().splitlines() or [type(error).__name__])[0]
             raise InvalidSetting("resume", f"the checkpoint does not fit this run's models and settings ({first})") from None
+
+
+def open_training(config: GanConfig, out: str | os.PathLike | None = None,
+                  resume: str | os.PathLike | None = None) -> Trainer:
+    """A Trainer for a new run in `out` (default runs/<date-time>-...), or continuing the run in `resume`.
+
+    Everything that can fail on a user's input fails here, before any training, as InvalidSetting: data
+    files, device, an existing or unreadable run folder, a corrupt checkpoint, a run already past its end.
+    A new run folder is created only once the rest has worked. `config` for a resume is the run's own
+    config with its end (max_steps, epochs) possibly extended.
+    """
+    if resume is None:
+        trainer = Trainer(config, _load(config))
+        trainer.run_dir = RunDir.create(out if out is not None else default_run_path(config), config)
+        return trainer
+    run = RunDir.open(resume)
+    checkpoint = run.load_checkpoint()
+    trainer = Trainer(config, _load(config), run, checkpoint)
+    if trainer.step >= trainer.total_steps:
+        raise InvalidSetting("max_steps" if trainer.total_steps == config.max_steps else "epochs",
+                             f"{run.path} is already at step {trainer.step} of {trainer.total_steps}; "
+                             "give a larger --max-steps or --epochs to extend it")
+    run.write_config(config)
+    run.truncate_metrics(trainer.step)
+    return trainer
+
+
+def _load(config: GanConfig) -> TensorData:
+    return load_data(config.data, config.data_dir, seed=config.seed, download=config.download)

@@ -6,7 +6,7 @@ A tool's module (a subcommand that is not a lab, such as `watch`) has NAME, SUMM
 `configure(parser)` and `run(args) -> int`, and may raise InvalidSetting for a bad value.
 """
 
-from tui.commands import adder, classify
+from tui.commands import adder, classify, gan
 
-LAB_COMMANDS = (adder,)
+LAB_COMMANDS = (adder, gan)
 TOOL_COMMANDS = (classify,)

@@ -1,0 +1,107 @@
+"""Training in a child process, steered from the parent: start, pause, resume, stop, kill, poll.
+
+The child (multiprocessing's spawn context: a fresh interpreter, safe with threads and CUDA) runs
+open_training + Trainer.run and puts every event on a queue; `poll` drains it without blocking the
+caller for longer than its timeout. A stop, or SIGINT/SIGTERM/SIGHUP reaching the child, finishes the
+current step and writes a final checkpoint; `kill` ends the child at once (the last checkpoint stays
+intact: checkpoints are replaced atomically).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import traceback
+from pathlib import Path
+from typing import Any
+
+from core.errors import InvalidSetting
+from core.gan.config import GanConfig
+from core.gan.control import Control, stop_on_signals
+from core.gan.events import Event, Failed, Finished
+
+_CONTEXT = multiprocessing.get_context("spawn")
+
+
+class TrainingHandle:
+    def __init__(self, config: GanConfig, out: str | os.PathLike | None = None,
+                 resume: str | os.PathLike | None = None):
+        self.config, self.out, self.resume_from = config, out, resume
+        self._queue = _CONTEXT.Queue()
+        self._stop, self._pause = _CONTEXT.Event(), _CONTEXT.Event()
+        self._process: Any = None
+        self._ended = False   # a Finished or Failed came through (or was made up for a dead child)
+        self._last_step = 0
+
+    def start(self) -> None:
+        if self._process is not None:
+            raise RuntimeError("this handle has already started its run")
+        arguments = (self.config.to_dict(), _path(self.out), _path(self.resume_from), self._queue, self._stop, self._pause)
+        self._process = _CONTEXT.Process(target=_child_main, args=arguments, name="gan-tui-training", daemon=True)
+        self._process.start()
+
+    def pause(self) -> None:
+        self._pause.set()
+
+    def resume(self) -> None:
+        self._pause.clear()
+
+    def stop(self) -> None:
+        """Finish the current step, write a final checkpoint, then end with Finished("stopped")."""
+        self._stop.set()
+        self._pause.clear()
+
+    def kill(self) -> None:
+        """End the child at once: no final checkpoint (the previous one stays intact)."""
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+    def alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._process is not None:
+            self._process.join(timeout)
+
+    def poll(self, timeout: float = 0.0) -> list[Event]:
+        """The events that arrived, waiting at most `timeout` seconds for the first one.
+
+        If the child died without a last word (killed, or crashed hard), a Failed event says so once.
+        """
+        events: list[Event] = []
+        try:
+            events.append(self._queue.get(timeout=timeout) if timeout > 0 else self._queue.get_nowait())
+            while True:
+                events.append(self._queue.get_nowait())
+        except queue.Empty:
+            pass
+        for event in events:
+            self._last_step = getattr(event, "step", self._last_step)
+            self._ended = self._ended or isinstance(event, (Finished, Failed))
+        if not events and not self._ended and self._process is not None and not self._process.is_alive() \
+                and self._process.exitcode is not None:
+            self._ended = True
+            events.append(Failed(self._last_step, f"the training process ended without a result (exit code "
+                                 f"{self._process.exitcode}); the last checkpoint is intact"))
+        return events
+
+
+def _path(path: str | os.PathLike | None) -> str | None:
+    return None if path is None else str(Path(path))
+
+
+def _child_main(config: dict[str, Any], out: str | None, resume: str | None, events: Any, stop: Any, pause: Any) -> None:
+    from core.gan.trainer import open_training  # torch is imported in the child only
+
+    control = Control(stop, pause)
+    with stop_on_signals(control):
+        try:
+            open_training(GanConfig.from_dict(config), out, resume).run([events.put], control)
+        except InvalidSetting as error:
+            events.put(Failed(0, f"--{error.field.replace('_', '-')}: {error.message}"))
+        except Exception as error:  # noqa: BLE001 - reported to the parent, which shows it
+            events.put(Failed(0, f"{type(error).__name__}: {error}", traceback.format_exc()))
+    events.close()
+    events.join_thread()

@@ -1,0 +1,112 @@
+"""The training loop: its events, stopping rules, failure on NaN, fixed-noise samples."""
+
+import numpy as np
+import pytest
+import torch
+
+from core.gan.config import GanConfig
+from core.gan.control import Control
+from core.gan.data import TensorData, load_data
+from core.gan.events import CheckpointSaved, EpochEnd, Failed, Finished, Progress, Samples, Started
+from core.gan.trainer import Trainer
+
+GLYPHS = load_data("glyphs", size=640)
+TINY = dict(data="glyphs", hidden=32, z_dim=8, batch=32)
+
+
+def train(config, data=GLYPHS, control=None):
+    events = []
+    result = Trainer(config, data).run([events.append], control)
+    return events, result
+
+
+def of(kind, events):
+    return [event for event in events if isinstance(event, kind)]
+
+
+def test_a_run_starts_reports_samples_and_finishes_at_its_last_step():
+    events, result = train(GanConfig(max_steps=7, log_every=3, **TINY))
+    assert isinstance(events[0], Started) and events[0].total_steps == 7 and events[0].step == 0
+    assert events[-1] == result == Finished(7, "completed")
+    progress = of(Progress, events)
+    assert progress[-1].step == 7
+    steps = [0] + [p.step for p in progress]
+    assert all(0 < b - a <= 3 for a, b in zip(steps, steps[1:]))  # a window never exceeds log_every
+    assert all(0 < p.d_real < 1 and 0 < p.d_fake < 1 and p.images_per_s > 0 for p in progress)
+    (samples,) = of(Samples, events)
+    assert samples.step == 7 and samples.grid.dtype == np.uint8 and samples.grid.shape == (8 * 30 + 2, 8 * 30 + 2, 3)
+    assert samples.path is None and not of(CheckpointSaved, events)  # no run directory: nothing written
+
+
+def test_epochs_end_the_run_and_name_the_epochs_that_sample():
+    # 640 glyphs in batches of 32: 20 steps an epoch.
+    events, _ = train(GanConfig(max_steps=0, epochs=2, sample_epochs=(1,), **TINY))
+    assert [(e.epoch, e.step) for e in of(EpochEnd, events)] == [(1, 20), (2, 40)]
+    assert [s.step for s in of(Samples, events)] == [20, 40]
+    assert of(Progress, events)[-1].epoch == 2.0
+
+
+def test_critic_steps_draw_a_batch_each_so_an_epoch_takes_fewer_steps():
+    events, _ = train(GanConfig(objective="wgan", max_steps=0, epochs=1, **TINY))
+    assert events[0].total_steps == 4 and events[0].steps_per_epoch == 4.0  # 20 batches / 5 critic steps
+
+
+def test_mse_reports_no_discriminator_numbers():
+    events, _ = train(GanConfig(objective="mse", max_steps=3, **TINY))
+    progress = of(Progress, events)[-1]
+    assert progress.d_loss is None and progress.d_real is None and progress.g_loss > 0
+
+
+def test_a_nan_loss_fails_the_run_naming_the_loss_and_its_step():
+    x = GLYPHS.x.clone()
+    poisoned = 123
+    x[poisoned, 0, 0, 0] = float("nan")
+    config = GanConfig(max_steps=50, log_every=50, **TINY)
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(config.seed))
+    step = int((order == poisoned).nonzero()) // config.batch + 1  # the batch that holds the NaN pixel
+    events, result = train(config, TensorData("glyphs", x, GLYPHS.y, 10))
+    assert isinstance(result, Failed) and events[-1] == result
+    assert result.step == step and f"d_loss became nan at step {step}" in result.message
+    assert not of(Finished, events)
+
+
+def test_an_error_inside_the_loop_is_a_failed_event_with_its_traceback():
+    class Exploding(Control):
+        def paused(self):
+            raise RuntimeError("disk on fire")
+
+    _, result = train(GanConfig(max_steps=3, **TINY), control=Exploding())
+    assert isinstance(result, Failed) and "disk on fire" in result.message and "Traceback" in result.traceback
+
+
+def test_a_stop_request_finishes_the_current_step_and_says_so():
+    control = Control()
+    stopped = []
+
+    def stop_after_three(event):
+        if isinstance(event, Progress) and event.step >= 3 and not stopped:
+            stopped.append(event.step)
+            control.request_stop("stopped by test")
+
+    events = []
+    result = Trainer(GanConfig(max_steps=1000, log_every=1, **TINY), GLYPHS).run([events.append, stop_after_three], control)
+    assert result == Finished(stopped[0], "stopped by test")
+    assert of(Progress, events)[-1].step == stopped[0]
+
+
+def test_sampling_uses_fixed_noise_and_leaves_training_untouched():
+    trainer = Trainer(GanConfig(model="dcgan", max_steps=1, batch=8, **{k: v for k, v in TINY.items() if k != "batch"}), GLYPHS)
+    running_mean = trainer.generator.body[1].running_mean.clone()
+    rng = torch.get_rng_state()
+    first, picture = trainer.sample()
+    second, _ = trainer.sample()
+    assert torch.equal(first, second) and first.shape == (64, 1, 28, 28)
+    assert torch.equal(trainer.generator.body[1].running_mean, running_mean) and torch.equal(torch.get_rng_state(), rng)
+    assert trainer.generator.training and picture.shape == (3, 242, 242)
+
+
+def test_conditional_samples_show_one_class_per_row():
+    trainer = Trainer(GanConfig(conditional=True, max_steps=1, **TINY), GLYPHS)
+    assert trainer._fixed_labels.view(10, 10).tolist() == [[k] * 10 for k in range(10)]
+    output, picture = trainer.sample()
+    assert output.shape == (100, 1, 28, 28) and picture.shape == (3, 302, 302)

@@ -1,0 +1,181 @@
+"""`gan-tui gan`: the GAN lab's options, and headless training with a progress bar into a run folder."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from core.errors import InvalidSetting
+from core.gan.config import GanConfig
+from tui.commands.output import print_json
+from tui.presets import config_from_mapping, load_preset
+
+NAME = "gan"
+SUMMARY = "train a GAN (MLP or DCGAN, seven objectives) with live losses and samples"
+
+# Settings a resumed run may change: where and how long it runs, how often it reports. The rest is the
+# run's own (a different model or objective would not fit its checkpoint).
+RESUMABLE = ("max_steps", "epochs", "device", "log_every", "sample_every", "sample_epochs", "checkpoint_every")
+
+_OPTIONS: list[tuple[str, Any, str, str]] = [  # field, type, metavar, help
+    ("model", str, "mlp|dcgan", "generator and discriminator: 3-layer MLPs, or the TensorFlow-tutorial DCGAN"),
+    ("objective", str, "NAME", "minimax, nonsat (default), lsgan, wgan, wgan-gp, mse or unrolled"),
+    ("data", str, "NAME", "glyphs (default, built in), ring8, grid25, mnist, fashion-mnist or cifar10"),
+    ("data_dir", str, "DIR", "folder holding mnist / fashion-mnist / cifar10 files"),
+    ("batch", int, "B", "batch size"),
+    ("z_dim", int, "N", "noise dimension"),
+    ("hidden", int, "N", "MLP hidden width"),
+    ("dropout", float, "P", "discriminator dropout rate (0: off)"),
+    ("optimizer", str, "NAME", "adam, rmsprop or sgd (default: the objective's)"),
+    ("lr_d", float, "X", "discriminator learning rate"),
+    ("lr_g", float, "Y", "generator learning rate"),
+    ("beta1", float, "B1", "Adam's beta1"),
+    ("beta2", float, "B2", "Adam's beta2"),
+    ("d_steps", int, "N", "discriminator updates per step"),
+    ("g_steps", int, "N", "generator updates per step"),
+    ("clip", float, "C", "wgan: clip every critic weight to [-C, C]"),
+    ("gp_lambda", float, "L", "wgan-gp: penalty weight"),
+    ("unroll", int, "K", "unrolled: discriminator steps the generator looks ahead"),
+    ("seed", int, "S", "random seed"),
+    ("device", str, "D", "auto, cpu, cuda or mps"),
+    ("precision", str, "P", "fp32, or bf16 / fp16 mixed precision on CUDA"),
+    ("log_every", int, "N", "read the losses at least every N steps"),
+    ("sample_every", int, "N", "save a sample grid every N steps (0: at the end only)"),
+    ("sample_epochs", str, "E,E,...", "also save a sample grid after these epochs, e.g. 1,10,30,50"),
+    ("checkpoint_every", int, "N", "checkpoint every N steps (0: at the end only)"),
+]
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    for field, kind, metavar, text in _OPTIONS:
+        parser.add_argument(f"--{field.replace('_', '-')}", dest=field, type=kind, metavar=metavar, help=text)
+    for field, text in (("conditional", "condition both networks on the class label (one-hot)"),
+                        ("download", "download mnist / fashion-mnist / cifar10 into --data-dir if missing")):
+        parser.add_argument(f"--{field}", dest=field, action=argparse.BooleanOptionalAction, help=text)
+    end = parser.add_mutually_exclusive_group()
+    end.add_argument("--epochs", type=int, metavar="N", help="train for N passes over the data")
+    end.add_argument("--max-steps", dest="max_steps", type=int, metavar="N", help="train for N steps")
+    parser.add_argument("--out", metavar="DIR", help="headless: the run folder (default runs/<date-time>-...)")
+    parser.add_argument("--resume", metavar="DIR", help="headless: continue the run in DIR")
+
+
+def config_from_args(args: argparse.Namespace) -> GanConfig:
+    given = {field: getattr(args, field) for field in (f.name for f in dataclasses.fields(GanConfig))
+             if getattr(args, field, None) is not None}
+    if "sample_epochs" in given:
+        given["sample_epochs"] = _epochs_list(given["sample_epochs"])
+    if "epochs" in given:
+        given.setdefault("max_steps", 0)
+    if "max_steps" in given:
+        given.setdefault("epochs", 0)
+    if args.resume:
+        return _resumed_config(args, given)
+    base = GanConfig()
+    if args.preset:
+        base = config_from_mapping(GanConfig, load_preset(NAME, args.preset).config)
+    return config_from_mapping(GanConfig, given, base)
+
+
+def _resumed_config(args: argparse.Namespace, given: dict[str, Any]) -> GanConfig:
+    from core.gan.run_dir import RunDir
+
+    if args.preset:
+        raise InvalidSetting("preset", "cannot be combined with --resume: a resumed run keeps its settings")
+    if args.out:
+        raise InvalidSetting("out", "cannot be combined with --resume: the run stays in its folder")
+    fixed = [field for field in given if field not in RESUMABLE]
+    if fixed:
+        raise InvalidSetting(fixed[0], "cannot change when resuming: the run keeps its settings; only "
+                             + ", ".join(f"--{f.replace('_', '-')}" for f in RESUMABLE) + " can")
+    return config_from_mapping(GanConfig, given, RunDir.open(args.resume).read_config())
+
+
+def _epochs_list(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise InvalidSetting("sample_epochs", f"must be whole numbers separated by commas, e.g. 1,10,30 (got {text!r})") from None
+
+
+def run_headless(args: argparse.Namespace, config: GanConfig, console: Console) -> int:
+    from core.gan.control import Control, stop_on_signals
+    from core.gan.events import Failed, Samples
+    from core.gan.trainer import open_training
+
+    trainer = open_training(config, out=args.out, resume=args.resume)
+    last_samples: list[Samples] = []
+
+    def keep_samples(event: Any) -> None:
+        if isinstance(event, Samples):
+            last_samples[:] = [event]
+
+    sinks = [keep_samples] if args.json else [keep_samples, TrainingProgress(console)]
+    control = Control()
+    with stop_on_signals(control):
+        result = trainer.run(sinks, control)
+    summary = run_summary(trainer, result, last_samples[-1] if last_samples else None)
+    if args.json:
+        print_json(summary)
+    else:
+        if isinstance(result, Failed):
+            Console(stderr=True).print(f"[red]training failed at step {result.step}:[/] {result.message}")
+        else:
+            console.print(f"{result.reason} at step {result.step} of {trainer.total_steps}"
+                          + (f"; modes covered: {summary['modes_covered']} of {summary['modes']}" if summary["modes"] else ""))
+        console.print(summary["run_dir"], highlight=False)
+    return 1 if isinstance(result, Failed) else 0
+
+
+def run_summary(trainer: Any, result: Any, samples: Any) -> dict[str, Any]:
+    """The documented --json contract: where the run is, how it ended, its last metrics, modes covered."""
+    from core.gan.data import mixture_modes, mixture_std
+    from core.gan.events import Failed
+    from core.gan.metrics import mode_coverage
+
+    metrics = trainer.run_dir.read_metrics()
+    covered = modes = None
+    if trainer.config.is_points and samples is not None:
+        coverage = mode_coverage(samples.points, mixture_modes(trainer.config.data), mixture_std(trainer.config.data))
+        covered, modes = coverage.covered, coverage.modes
+    return {
+        "run_dir": str(trainer.run_dir.path),
+        "step": result.step,
+        "total_steps": trainer.total_steps,
+        "status": "failed" if isinstance(result, Failed) else result.reason,
+        "error": result.message if isinstance(result, Failed) else None,
+        "last": metrics[-1] if metrics else None,
+        "modes_covered": covered,
+        "modes": modes,
+    }
+
+
+class TrainingProgress:
+    """A sink of training events: a rich progress bar with step, epoch, losses, images/s and ETA."""
+
+    def __init__(self, console: Console):
+        self.bar = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[stats]}"), TimeRemainingColumn(), console=console,
+        )
+        self.task: Any = None
+
+    def __call__(self, event: Any) -> None:
+        from core.gan.events import Failed, Finished, Progress as Report, Started
+
+        if isinstance(event, Started):
+            self.bar.start()
+            self.task = self.bar.add_task("training", total=event.total_steps, completed=event.step, stats="")
+        elif isinstance(event, Report):
+            self.bar.update(self.task, completed=event.step, stats=_stats_text(event))
+        elif isinstance(event, (Finished, Failed)):
+            self.bar.stop()
+
+
+def _stats_text(event: Any) -> str:
+    losses = f"G {event.g_loss:.3f}" if event.d_loss is None else (
+        f"D {event.d_loss:.3f}  G {event.g_loss:.3f}  D(x) {event.d_real:.2f}  D(G(z)) {event.d_fake:.2f}")
+    return f"epoch {event.epoch:.2f}  {losses}  {event.images_per_s:,.0f} img/s"

@@ -3,19 +3,9 @@
 import json
 
 import pytest
-import torch
 
 from core.gan.classifier import load_classifier
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # measured on the shared 2-core machine: small CNN training takes 3-4x less wall time on one thread
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def test_json_contract_and_a_loadable_file(capsys, tmp_path):

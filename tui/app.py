@@ -61,6 +61,14 @@ class GanTuiApp(App[None]):
         lab = next(lab for lab in LABS if lab.id == self.active_lab)
         self.push_screen(HelpScreen(lab.help))
 
+    async def action_quit(self) -> None:
+        """Quit; panes with work in flight (a training child) start winding it down first, so it overlaps
+        with the app closing."""
+        for lab in LABS:
+            pane = self.query_one(f"TabPane#{lab.id}").children[0]
+            getattr(pane, "prepare_to_quit", lambda: None)()
+        self.exit()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for lab in LABS:

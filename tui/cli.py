@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
             from rich.console import Console
 
             return command.run_headless(args, config, Console())
+        if hasattr(command, "app_config"):  # a lab with more to say to its pane than the config
+            config = command.app_config(args, config)
     except InvalidSetting as error:
         subparsers[args.command].error(f"--{error.field.replace('_', '-')}: {error.message}")
     return _run_app(args.command, {args.command: config})

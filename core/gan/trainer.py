@@ -36,6 +36,7 @@ from core.gan.grids import image_grid, scatter_plot, to_uint8
 from core.gan.models import build_models
 from core.gan.objectives import make_objective
 from core.gan.run_dir import MetricsWriter, RunDir, default_run_path
+from core.gan.run_status import StatusWriter
 
 REPORT_SECONDS = 0.1
 SCATTER_POINTS = 1000
@@ -117,10 +118,10 @@ class Trainer:
 
     def run(self, sinks: Sequence[Sink], control: Control | None = None) -> Finished | Failed:
         """Train to the end, a stop request or a failure; every event goes to every sink (and to
-        metrics.jsonl when the trainer has a run directory)."""
+        metrics.jsonl and status.json when the trainer has a run directory)."""
         control = control or Control()
         if self.run_dir is not None:
-            sinks = [MetricsWriter(self.run_dir), *sinks]
+            sinks = [MetricsWriter(self.run_dir), StatusWriter(self.run_dir.path), *sinks]
 
         def emit(event: Event) -> None:
             for sink in sinks:

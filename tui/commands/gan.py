@@ -59,8 +59,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     end = parser.add_mutually_exclusive_group()
     end.add_argument("--epochs", type=int, metavar="N", help="train for N passes over the data")
     end.add_argument("--max-steps", dest="max_steps", type=int, metavar="N", help="train for N steps")
-    parser.add_argument("--out", metavar="DIR", help="headless: the run folder (default runs/<date-time>-...)")
-    parser.add_argument("--resume", metavar="DIR", help="headless: continue the run in DIR")
+    parser.add_argument("--out", metavar="DIR", help="the run folder (default runs/<date-time>-...)")
+    parser.add_argument("--resume", metavar="DIR", help="continue the run in DIR")
+    parser.add_argument("--start", action="store_true", help="in the app: start training at once")
 
 
 def config_from_args(args: argparse.Namespace) -> GanConfig:
@@ -78,6 +79,13 @@ def config_from_args(args: argparse.Namespace) -> GanConfig:
     if args.preset:
         base = config_from_mapping(GanConfig, load_preset(NAME, args.preset).config)
     return config_from_mapping(GanConfig, given, base)
+
+
+def app_config(args: argparse.Namespace, config: GanConfig) -> Any:
+    """What the GAN tab opens with: the form filled from `config`, and --start, --out, --resume."""
+    from tui.labs.gan import GanSession
+
+    return GanSession(config, start=args.start, out=args.out, resume=args.resume)
 
 
 def _resumed_config(args: argparse.Namespace, given: dict[str, Any]) -> GanConfig:

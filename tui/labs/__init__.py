@@ -8,6 +8,7 @@ from typing import Callable
 from textual.widget import Widget
 
 from tui.labs.adder import AdderPane
+from tui.labs.gan import GanPane
 from tui.labs.not_built import NotBuiltPane
 
 
@@ -24,5 +25,5 @@ LABS = (
     Lab("adder", "RNN adder", "1", AdderPane, "adder"),
     Lab("saddle", "Saddle", "2", NotBuiltPane, "not-built"),
     Lab("bandit", "Bandit", "3", NotBuiltPane, "not-built"),
-    Lab("gan", "GAN", "4", NotBuiltPane, "not-built"),
+    Lab("gan", "GAN", "4", GanPane, "gan"),
 )

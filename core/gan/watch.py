@@ -1,0 +1,147 @@
+"""Follow a run folder that another process is writing, as the same events the trainer emits. Never writes.
+
+Each `poll` reads only what is new: the lines appended to metrics.jsonl since the last poll (a line
+still being written waits for the next poll), sample PNGs not seen before (one still being written is
+retried) and status.json when it changed. Started comes from status.json; in a folder without one
+(an older run) it comes once the first metrics line gives the speed in steps per epoch, so the total
+is known as the trainer knows it, min(max_steps, ceil(epochs * steps/epoch)), and the run counts as
+completed when its metrics reach that step. Finished or Failed come when status.json says the run ended.
+
+Torch is not imported here: watching needs no model, and importing torch takes seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import InvalidSetting
+from core.gan.config import GanConfig
+from core.gan.events import Event, Failed, Finished, Progress, Samples, Started
+from core.gan.run_status import STATUS_FILE, read_status
+
+SAMPLE_NAME = re.compile(r"step_(\d+)\.png$")
+
+
+def read_png(path: str | os.PathLike) -> np.ndarray:
+    """An (H, W, 3) uint8 array from a PNG; OSError if the file is missing, truncated or not a PNG."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.load()
+        return np.asarray(image.convert("RGB"))
+
+
+def total_steps(config: GanConfig, steps_per_epoch: float) -> int:
+    """The step a run stops at: max_steps or the end of the last epoch, whichever is first."""
+    limits = [config.max_steps] if config.max_steps else []
+    if config.epochs:
+        limits.append(math.ceil(round(config.epochs * steps_per_epoch, 6)))
+    return min(limits)
+
+
+class RunWatcher:
+    """Events read from runs/<id>/: Started, Progress per metrics line, Samples per new PNG, then the end."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        config_file = self.path / "config.json"
+        if not config_file.is_file():
+            raise InvalidSetting("run", f"{self.path} is not a run folder: it has no config.json")
+        try:
+            self.config = GanConfig.from_dict(json.loads(config_file.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, InvalidSetting) as error:
+            raise InvalidSetting("run", f"{config_file} is not a readable gan-tui config ({error})") from None
+        self.started: Started | None = None
+        self.ended = False
+        self._offset = 0
+        self._seen: set[str] = set()
+        self._status_stamp: int | None = None
+        self._last_step = 0
+
+    @property
+    def metrics_file(self) -> Path:
+        return self.path / "metrics.jsonl"
+
+    @property
+    def samples_dir(self) -> Path:
+        return self.path / "samples"
+
+    def poll(self) -> list[Event]:
+        """Everything new since the last poll, in the order it happened."""
+        status = self._changed_status()
+        events: list[Event] = []
+        if self.started is None and status is not None and "total_steps" in status:
+            events.append(self._start(status["step"], status["total_steps"], status["steps_per_epoch"], status["device"]))
+        for record in self._new_records():
+            if self.started is None and record["epoch"] > 0:
+                steps_per_epoch = record["step"] / record["epoch"]
+                events.append(self._start(0, total_steps(self.config, steps_per_epoch), steps_per_epoch, self.config.device))
+            events.append(Progress(**record))
+            self._last_step = record["step"]
+        if self.started is not None:
+            events += self._new_samples()
+            events += self._end(status)
+        return events
+
+    def _start(self, step: int, total: int, steps_per_epoch: float, device: str) -> Started:
+        self.started = Started(step, total, steps_per_epoch, device, str(self.path), self.config.to_dict())
+        return self.started
+
+    def _changed_status(self) -> dict | None:
+        try:
+            stamp = (self.path / STATUS_FILE).stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+        if stamp == self._status_stamp:
+            return None
+        self._status_stamp = stamp
+        return read_status(self.path)
+
+    def _end(self, status: dict | None) -> list[Event]:
+        if self.ended:
+            return []
+        if status is not None and status.get("state") == "failed":
+            self.ended = True
+            return [Failed(status["step"], status.get("message", ""), status.get("traceback", ""))]
+        if status is not None and status.get("state") != "running":
+            self.ended = True
+            return [Finished(status["step"], status["state"])]
+        if self._status_stamp is None and self._last_step >= self.started.total_steps:
+            self.ended = True
+            return [Finished(self._last_step, "completed")]
+        return []
+    def _new_records(self) -> list[dict]:
+        try:
+            with open(self.metrics_file, "rb") as file:
+                file.seek(self._offset)
+                data = file.read()
+        except FileNotFoundError:
+            return []
+        complete = data[: data.rfind(b"\n") + 1]  # a line without its newline is still being written
+        self._offset += len(complete)
+        return [json.loads(line) for line in complete.decode("utf-8").splitlines() if line.strip()]
+
+    def _new_samples(self) -> list[Samples]:
+        try:
+            names = sorted(entry.name for entry in os.scandir(self.samples_dir) if SAMPLE_NAME.match(entry.name))
+        except FileNotFoundError:
+            return []
+        samples = []
+        for name in names:
+            if name in self._seen:
+                continue
+            path = self.samples_dir / name
+            try:
+                grid = read_png(path)
+            except OSError:
+                break  # still being written: this one and the later ones wait for the next poll
+            self._seen.add(name)
+            step = int(SAMPLE_NAME.match(name).group(1))
+            samples.append(Samples(step, step / self.started.steps_per_epoch, grid, str(path)))
+        return samples

@@ -1,0 +1,36 @@
+"""The reference lines sit where each objective's losses are when D cannot tell real from fake."""
+
+import math
+
+import pytest
+import torch
+
+from core.errors import InvalidSetting
+from core.gan.config import GanConfig
+from core.gan.equilibrium import equilibrium
+from core.gan.objectives import make_objective
+
+# D's raw score at equilibrium: logit 0 is D = 1/2 for cross-entropy; least squares scores 1/2 directly.
+EQUILIBRIUM_SCORE = {"minimax": 0.0, "nonsat": 0.0, "unrolled": 0.0, "lsgan": 0.5, "wgan": 0.7, "wgan-gp": 0.7}
+
+
+@pytest.mark.parametrize("objective", sorted(EQUILIBRIUM_SCORE))
+def test_the_losses_at_equilibrium_match_the_objectives_own_formulas(objective):
+    scores = torch.full((16,), EQUILIBRIUM_SCORE[objective])
+    loss = make_objective(GanConfig(objective=objective))
+    reference = equilibrium(objective)
+    assert float(loss.d_loss_from_scores(scores, scores)) == pytest.approx(reference.d_loss, abs=1e-6)
+    if reference.g_loss is not None:
+        assert float(loss.g_loss_from_scores(scores)) == pytest.approx(reference.g_loss, abs=1e-6)
+
+
+def test_the_summed_cross_entropy_sits_at_log_4_and_d_at_one_half():
+    assert equilibrium("nonsat").d_loss == pytest.approx(math.log(4))
+    assert equilibrium("minimax").g_loss == pytest.approx(-math.log(2))
+    assert equilibrium("nonsat").d_output == 0.5 and equilibrium("wgan").d_output is None
+
+
+def test_mse_has_no_discriminator_lines_and_unknown_objectives_are_refused():
+    assert equilibrium("mse") == equilibrium("mse").__class__(None, None, None)
+    with pytest.raises(InvalidSetting, match="objective"):
+        equilibrium("hinge")

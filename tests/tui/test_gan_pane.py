@@ -1,0 +1,288 @@
+"""The GAN tab as a user drives it: the form, a real training run in a child process, failures, saving, watching."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+from rich.console import Console
+from textual.widgets import Input, Select, Static
+
+from core.gan.config import GanConfig
+from core.gan.events import Failed, Finished, Progress, Samples, Started
+from core.gan.history import RunHistory
+from core.gan.watch import read_png
+from tui.app import GanTuiApp
+from tui.labs.gan import GanPane, GanSession, RunEvents
+
+TINY = GanConfig(max_steps=40, batch=16, z_dim=8, hidden=32, sample_every=10, seed=3, device="cpu")
+
+
+def text_of(app, selector: str) -> str:
+    console = Console(width=300, record=True, file=io.StringIO())
+    console.print(app.query_one(selector, Static).content)
+    return console.export_text()
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    field = pilot.app.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
+    """Let the app run until `condition()` holds (the child needs seconds to import torch and draw glyphs)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the run"
+        await pilot.pause(0.1)
+
+
+def children_of(pid: int) -> list[int]:
+    """Live processes whose parent is `pid` (the training child, the resource tracker)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def training_children() -> list[int]:
+    def is_training(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                return b"resource_tracker" not in cmdline.read()
+        except OSError:
+            return False
+
+    return [pid for pid in children_of(os.getpid()) if is_training(pid)]
+
+
+def watch_for_exit(pid: int) -> threading.Event:
+    """An Event set (with the time in .at) once process `pid` has exited, zombie or reaped."""
+    gone = threading.Event()
+
+    def watch() -> None:
+        while True:
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                        break
+            except OSError:
+                break
+            time.sleep(0.01)
+        gone.at = time.monotonic()
+        gone.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    return gone
+
+
+async def test_a_bad_learning_rate_is_refused_at_the_field_and_nothing_starts():
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        await type_into(pilot, "#f-lr_d", "-0.1")
+        assert app.query_one("#f-lr_d", Input).has_class("-invalid")
+        assert "must be in (0, inf)" in text_of(app, "#e-lr_d")
+        await type_into(pilot, "#f-batch", "many")
+        assert "must be a whole number (got 'many')" in text_of(app, "#e-batch")
+        pane.focus()
+        await pilot.press("s")
+        assert pane.handle is None and not pane.histories
+        await type_into(pilot, "#f-lr_d", "0.001")
+        await type_into(pilot, "#f-batch", "32")
+        assert not pane.form_errors and pane.config.lr_d == 0.001 and pane.config.batch == 32
+
+
+async def test_fields_an_objective_does_not_use_are_disabled_not_hidden():
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        objective = app.query_one("#f-objective", Select)
+        assert app.query_one("#f-clip").disabled and app.query_one("#f-clip").display
+        objective.value = "wgan"
+        await pilot.pause()
+        assert not app.query_one("#f-clip").disabled and app.query_one("#f-gp_lambda").disabled
+        assert app.query_one("#f-lr_d", Input).placeholder == "5e-05 (default)"  # RMSprop 5e-5, as in the paper
+        objective.value = "mse"
+        await pilot.pause()
+        assert app.query_one("#f-lr_d").disabled and app.query_one("#f-d_steps").disabled
+        assert not app.query_one("#f-lr_g").disabled
+
+
+async def test_a_model_that_does_not_fit_the_data_is_explained_at_the_model_field():
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.query_one("#f-data", Select).value = "ring8"
+        app.query_one("#f-model", Select).value = "dcgan"
+        await pilot.pause()
+        assert "needs image data" in text_of(app, "#e-model")
+
+
+async def test_a_short_glyphs_run_trains_pauses_resumes_and_stops_with_a_checkpoint(tmp_path):
+    out = tmp_path / "run"
+    config = GanConfig(**{**TINY.to_dict(), "max_steps": 100_000})  # long enough to stop by hand
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(config, out=str(out))})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: pane.histories[0].samples is not None and pane.histories[0].step >= 20)
+        history = pane.histories[0]
+        assert history.started.device == "cpu" and history.started.run_dir == str(out)
+        assert history.samples.grid.shape == (242, 242, 3)  # 8 x 8 glyphs of 28 pixels with 2-pixel gutters
+        assert np.isfinite(history.d_loss.y).all() and len(history.g_loss) >= 2
+        await pilot.pause(0.3)
+        assert "running" in text_of(app, "#gan-status") and "step" in text_of(app, "#gan-status")
+
+        await pilot.press("p")
+        assert "paused" in text_of(app, "#gan-status")
+        await pilot.pause(1.0)  # a step in flight may still report; then nothing moves
+        paused_at = history.step
+        await pilot.pause(1.0)
+        assert history.step == paused_at
+        await pilot.press("p")
+        await wait_for(pilot, lambda: history.step > paused_at)
+
+        await pilot.press("x")
+        await wait_for(pilot, lambda: history.ended, timeout=20)
+        assert history.state == "stopped"
+        assert history.checkpoint is not None and (out / "checkpoint.pt").is_file()
+        assert (out / "metrics.jsonl").is_file() and list((out / "samples").glob("step_*.png"))
+        await wait_for(pilot, lambda: not pane.handle.alive(), timeout=10)
+        assert not training_children()
+
+
+async def test_quitting_mid_run_stops_the_child_within_two_seconds_and_saves_a_checkpoint(tmp_path):
+    out = tmp_path / "run"
+    # 2-D points: the child is ready in the time torch takes to import (60,000 glyphs take longer to draw)
+    config = GanConfig(**{**TINY.to_dict(), "max_steps": 100_000, "data": "ring8"})
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(config, out=str(out), start=True)})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        await wait_for(pilot, lambda: pane.histories and pane.histories[0].step >= 10)
+        (child,) = training_children()
+        gone = watch_for_exit(child)
+        began = time.monotonic()
+        await pilot.press("q")
+    assert gone.wait(timeout=5) and gone.at - began < 2.0
+    assert not training_children()
+    assert (out / "checkpoint.pt").is_file()
+    assert json.loads((out / "status.json").read_text())["state"] == "stopped"
+
+
+def finished_run_events(run_dir: str) -> list:
+    grid = np.zeros((242, 242, 3), dtype=np.uint8)
+    grid[2:30, 2:30] = 200
+    return [
+        Started(0, 20, 10.0, "cpu", run_dir, TINY.to_dict()),
+        Progress(step=10, epoch=1.0, time=0.5, d_loss=1.3, g_loss=0.7, d_real=0.6, d_fake=0.4, images_per_s=320.0),
+        Samples(10, 1.0, grid, None),
+        Progress(step=20, epoch=2.0, time=1.0, d_loss=1.35, g_loss=0.72, d_real=0.55, d_fake=0.45, images_per_s=320.0),
+        Finished(20, "completed"),
+    ]
+
+
+async def test_e_saves_the_grid_as_png_and_the_metrics_as_csv_into_the_run_folder(tmp_path):
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        pane._reset([RunHistory()], ["run"], [TINY])
+        pane.post_message(RunEvents([(0, event) for event in finished_run_events(str(tmp_path))]))
+        await pilot.pause()
+        pane.focus()
+        await pilot.press("e")
+        assert read_png(tmp_path / "grid_step_000010.png")[5, 5].tolist() == [200, 200, 200]
+        rows = list(csv.DictReader(open(tmp_path / "metrics.csv", encoding="utf-8")))
+        assert [row["step"] for row in rows] == ["10", "20"] and rows[1]["d_loss"] == "1.35"
+
+
+async def test_a_failed_run_says_why_and_t_shows_the_traceback():
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        pane._reset([RunHistory()], ["run"], [TINY])
+        pane.post_message(RunEvents([
+            (0, Started(0, 20, 10.0, "cpu", None, TINY.to_dict())),
+            (0, Failed(7, "d_loss became nan at step 7; the run stops there (try a smaller learning rate)",
+                       "Traceback (most recent call last):\n  File \"trainer.py\", line 1\nNonFiniteLoss")),
+        ]))
+        await pilot.pause(0.5)
+        assert "Training failed at step 7: d_loss became nan" in text_of(app, "#gan-message")
+        assert "failed" in text_of(app, "#gan-status")
+        pane.focus()
+        await pilot.press("t")
+        assert "NonFiniteLoss" in str(app.screen.query_one("#traceback Static:last-of-type", Static).content)
+        await pilot.press("escape")
+        assert app.screen.query_one(GanPane) is pane  # back, and the app keeps running
+
+
+def test_watch_refuses_a_folder_that_is_not_a_run(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "watch", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "is not a run folder: it has no config.json" in result.stderr
+
+
+async def test_watch_mode_follows_a_run_folder_and_shows_its_last_step(tmp_path):
+    run = tmp_path / "run"
+    (run / "samples").mkdir(parents=True)
+    (run / "config.json").write_text(json.dumps(TINY.to_dict()))
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(watch=(str(run),))})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        assert not app.query_one("#gan-form").display
+        with open(run / "metrics.jsonl", "w") as metrics:
+            for event in finished_run_events(str(run)):
+                if isinstance(event, Progress):
+                    metrics.write(json.dumps(event.record()) + "\n")
+        await wait_for(pilot, lambda: pane.histories[0].step == 20, timeout=5)
+        await pilot.pause(0.3)
+        assert "step 20/40" in text_of(app, "#gan-status")
+
+
+async def test_the_command_line_fills_the_form():
+    from tui.cli import build_parser
+    from tui.commands import gan
+
+    parser, _ = build_parser()
+    args = parser.parse_args(["gan", "--objective", "wgan", "--lr-d", "0.0003", "--batch", "32", "--epochs", "5",
+                              "--out", "runs/lecture", "--start"])
+    session = gan.app_config(args, gan.config_from_args(args))
+    assert session.start and session.out == "runs/lecture"
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(session.config)})  # the form, without starting
+    async with app.run_test(size=(100, 30)):
+        assert app.query_one("#f-objective", Select).value == "wgan"
+        assert app.query_one("#f-lr_d", Input).value == "0.0003"
+        assert app.query_one("#f-batch", Input).value == "32"
+        assert app.query_one("#f-epochs", Input).value == "5" and app.query_one("#f-max_steps", Input).value == "0"
+        assert not app.query_one("#f-clip").disabled
+
+
+async def test_watch_mode_on_a_headless_run_shows_its_last_step_and_how_it_ended(tmp_path):
+    from tui.cli import main
+
+    run = tmp_path / "headless"
+    assert main(["gan", "--headless", "--data", "ring8", "--max-steps", "30", "--batch", "16", "--hidden", "16",
+                 "--sample-every", "10", "--seed", "5", "--device", "cpu", "--out", str(run)]) == 0
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(watch=(str(run),))})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        await wait_for(pilot, lambda: pane.histories[0].ended, timeout=5)
+        await pilot.pause(0.3)
+        status = text_of(app, "#gan-status")
+        assert "completed" in status and "step 30/30" in status
+        assert pane.histories[0].samples.step == 30  # the last grid, a scatter plot of the 2-D samples
+        assert app.query_one("#latest-grid").image is not None

@@ -1,0 +1,679 @@
+"""The GAN pane: set a run up, train it in a child process and watch losses and samples live.
+
+The pane only draws and forwards input. Training runs in the engine's child process (a
+TrainingHandle); a thread worker reads its events and posts them as messages, so the event loop
+never waits on training. `gan-tui watch` builds the same pane from run folders instead, read-only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.worker import get_current_worker
+
+from core.errors import InvalidSetting
+from core.gan.config import DEVICES, IMAGE_SETS, MODELS, OBJECTIVES, POINT_SETS, GanConfig
+from core.gan.equilibrium import equilibrium
+from core.gan.events import Event, Failed, Finished
+from core.gan.history import SNAPSHOT_EPOCHS, RunHistory
+from core.gan.knobs import unused_settings
+from core.gan.sample_view import corner_tiles, tile_size
+from tui.presets import config_from_mapping, load_preset, preset_names
+from tui.widgets.halfblock import HalfBlockImage
+from tui.widgets.series_chart import Level, Line, SeriesChart
+
+REDRAW_INTERVAL_S = 0.25      # status line and images: 4 updates a second at most
+WATCH_POLL_S = 0.5            # how often watch mode looks for new lines and samples
+QUIT_GRACE_S = 1.5            # a stopping child gets this long to save its checkpoint before it is killed
+DEFAULT_SAMPLE_EVERY = 100    # steps between sample grids when a config leaves it to the listener (0)
+COMPACT_WIDTH, COMPACT_HEIGHT = 90, 22   # the pane's own size (an 80x24 terminal gives 78x20): below either, snapshots and summary go
+FORM_BESIDE_RUN_WIDTH = 150   # narrower than this, the form steps aside while a run trains (f brings it back)
+ZOOMS = (4, 2, 8)             # images per side of the sample grid shown, cycled with z; the first is the default
+
+# Chart colours: (bright, faint) pairs; faint draws the raw trace behind the smoothed one.
+D_COLOUR, G_COLOUR = (90, 160, 255), (255, 160, 60)
+REAL_COLOUR, FAKE_COLOUR = (90, 210, 120), (240, 90, 90)
+LEVEL_COLOUR = (150, 150, 150)
+RUN_COLOURS = ((90, 160, 255), (255, 160, 60), (90, 210, 120), (240, 90, 90), (190, 130, 255), (240, 220, 90))
+
+
+def faint(colour: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The colour 60% of the way to a dark background: a raw trace that stays behind its smoothed line."""
+    return tuple(int(0.4 * channel + 0.6 * 30) for channel in colour)
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One setting on the form: its GanConfig field, how it is typed and what the tooltip says."""
+
+    name: str
+    label: str
+    kind: str                 # "choice", "int", "float", "text", "flag" or "epochs"
+    tooltip: str
+    choices: tuple[str, ...] = ()
+    optional: bool = False    # empty text means None: the objective's default
+
+
+FIELDS = (
+    FormField("model", "model", "choice", "mlp: fully connected; dcgan: the TensorFlow tutorial's convolutional GAN", MODELS),
+    FormField("objective", "objective", "choice", "What D and G minimise: minimax, non-saturating, least squares, WGAN, WGAN-GP, MSE only, unrolled", OBJECTIVES),
+    FormField("data", "data", "choice", "glyphs and the 2-D mixtures need no files; mnist, fashion-mnist and cifar10 read a folder", IMAGE_SETS + POINT_SETS),
+    FormField("data_dir", "data dir", "text", "Folder holding the real data set's files (never downloaded)", optional=True),
+    FormField("conditional", "labels", "flag", "Conditional GAN: both players see the digit's one-hot label"),
+    FormField("lr_d", "lr D", "float", "Discriminator learning rate; empty: the objective's default", optional=True),
+    FormField("lr_g", "lr G", "float", "Generator learning rate; empty: the objective's default", optional=True),
+    FormField("batch", "batch", "int", "Real images per discriminator step"),
+    FormField("d_steps", "D steps", "int", "Discriminator updates per generator update; empty: the objective's default", optional=True),
+    FormField("clip", "clip c", "float", "WGAN: every critic weight is clipped to [-c, c]"),
+    FormField("gp_lambda", "GP λ", "float", "WGAN-GP: weight of the gradient penalty"),
+    FormField("unroll", "unroll k", "int", "Unrolled GAN: discriminator steps the generator looks ahead"),
+    FormField("dropout", "dropout", "float", "Discriminator dropout rate; 0 turns it off"),
+    FormField("z_dim", "z dim", "int", "Length of the noise vector z"),
+    FormField("epochs", "epochs", "int", "Passes over the data; 0: no limit (max steps ends the run)"),
+    FormField("max_steps", "max steps", "int", "Generator steps before the run ends; 0: no limit (epochs ends it)"),
+    FormField("sample_every", "sample every", "int", "Steps between sample grids; 0: only at the snapshot epochs and the end"),
+    FormField("sample_epochs", "snapshots", "epochs", "Epochs whose samples stay on screen side by side, e.g. 1, 10, 30, 50"),
+    FormField("seed", "seed", "int", "Same seed, same run"),
+    FormField("device", "device", "choice", "auto picks CUDA, then MPS, then the CPU", DEVICES),
+)
+FIELD_NAMES = tuple(field.name for field in FIELDS)
+
+
+def with_pane_defaults(config: GanConfig) -> GanConfig:
+    """A config as the pane shows it: where it leaves sampling open, samples often enough to watch and
+    snapshots at SNAPSHOT_EPOCHS; both stay visible and editable on the form."""
+    return replace(config, sample_every=config.sample_every or DEFAULT_SAMPLE_EVERY,
+                   sample_epochs=config.sample_epochs or SNAPSHOT_EPOCHS)
+
+
+def field_text(field: FormField, value: Any) -> str:
+    if value is None:
+        return ""
+    if field.kind == "epochs":
+        return ", ".join(map(str, value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def parse_field(field: FormField, text: str) -> Any:
+    """The value typed into a text field, or InvalidSetting naming the field."""
+    text = text.strip()
+    if field.optional and not text:
+        return None
+    try:
+        if field.kind == "int":
+            return int(text)
+        if field.kind == "float":
+            return float(text)
+        if field.kind == "epochs":
+            return tuple(int(part) for part in text.replace(",", " ").split())
+    except ValueError:
+        kinds = {"int": "a whole number", "float": "a number", "epochs": "whole epoch numbers, e.g. 1, 10, 30, 50"}
+        raise InvalidSetting(field.name, f"must be {kinds[field.kind]} (got {text!r})") from None
+    return text
+
+
+class RunEvents(Message):
+    """Events of run `index` (0 for a live run; the folder's position in watch mode)."""
+
+    def __init__(self, batch: list[tuple[int, Event]]) -> None:
+        super().__init__()
+        self.batch = batch
+
+
+class TracebackScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("t", "dismiss", "Close", show=False)]
+
+    def __init__(self, title: str, traceback: str) -> None:
+        super().__init__()
+        self.title_text, self.traceback = title, traceback
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="traceback"):
+            yield Static(Text(self.title_text, style="bold"))
+            yield Static(Text(self.traceback or "(no traceback: the run reported only the message above)"))
+
+    def on_mount(self) -> None:
+        self.query_one("#traceback").focus()
+
+
+@dataclass(frozen=True)
+class GanSession:
+    """How the pane opens: a config to fill the form with, whether to start at once, where the first
+    run goes (a new folder `out`, or continuing the run in `resume`), or run folders to watch instead."""
+
+    config: GanConfig = GanConfig()
+    start: bool = False
+    out: str | None = None
+    resume: str | None = None
+    watch: tuple[str, ...] = ()
+
+
+class GanPane(Horizontal, can_focus=True):
+    """Form on the left, the run on the right: status, loss and D-output charts, samples and snapshots."""
+
+    BINDINGS = [
+        Binding("s", "start", "Start"),
+        Binding("p", "pause", "Pause/resume"),
+        Binding("x", "stop", "Stop"),
+        Binding("n", "new_run", "New run"),
+        Binding("e", "export", "Save PNG+CSV"),
+        Binding("t", "traceback", "Traceback", show=False),
+        Binding("z", "zoom", "Zoom samples"),
+        Binding("f", "toggle_form", "Form", show=False),
+        Binding("r", "next_run", "Next run", show=False),
+        Binding("escape", "focus_pane", "Leave field", show=False),
+    ]
+
+    def __init__(self, config: GanConfig | GanSession | None = None) -> None:
+        super().__init__(id="gan-pane")
+        session = config if isinstance(config, GanSession) else GanSession(config or GanConfig())
+        self.session = session
+        self.config = with_pane_defaults(session.config)
+        self.form_errors: dict[str, str] = {}
+        self.watching = bool(session.watch)
+        self.histories: list[RunHistory] = []
+        self.run_names: list[str] = []
+        self.run_configs: list[GanConfig] = []
+        self.shown_run = 0           # whose samples and status are drawn (watch mode cycles with r)
+        self.handle = None           # the live run's TrainingHandle
+        self._last_word_seen = False # its Finished or Failed came through (its checkpoint is on disk)
+        self.paused = False
+        self._drawn_samples: list[Any] = [None] * (1 + len(SNAPSHOT_EPOCHS))
+        self._status_dirty = True
+        self._form_shown = True
+        self.zoom = ZOOMS[0]
+
+    # --- layout ------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="gan-form"):
+            yield Select([(name, name) for name in preset_names("gan")], prompt="preset…", id="preset", compact=True)
+            for field in FIELDS:
+                with Horizontal(classes="form-row"):
+                    yield Label(field.label, classes="heading")
+                    yield self._field_widget(field)
+                yield Static(id=f"e-{field.name}", classes="field-error")
+            yield Static(id="form-error", classes="field-error")
+            with Horizontal(classes="button-row"):
+                yield Button("Start", id="start", variant="primary", compact=True)
+                yield Button("Pause", id="pause", compact=True)
+                yield Button("Stop", id="stop", compact=True)
+                yield Button("New", id="new", compact=True)
+        with Vertical(id="gan-monitor"):
+            yield Static(id="gan-status")
+            yield Static(id="gan-message")
+            with Horizontal(id="gan-body"):
+                with Vertical(id="gan-charts"):
+                    yield SeriesChart("losses", id="loss-chart")
+                    yield SeriesChart("D outputs", id="d-chart")
+                with Vertical(id="gan-samples"):
+                    yield Label("samples", id="latest-label", classes="image-label")
+                    yield HalfBlockImage(id="latest-grid")
+                    with Horizontal(id="snapshots"):
+                        for index in range(len(SNAPSHOT_EPOCHS)):
+                            with Vertical(classes="snapshot"):
+                                yield Label("", id=f"snapshot-label-{index}", classes="image-label")
+                                yield HalfBlockImage(id=f"snapshot-{index}")
+
+    def _field_widget(self, field: FormField) -> Widget:
+        value = getattr(self.config, field.name)
+        widget_id = f"f-{field.name}"
+        if field.kind == "choice":
+            return Select([(choice, choice) for choice in field.choices], value=value, allow_blank=False, id=widget_id, compact=True)
+        if field.kind == "flag":
+            return Checkbox("one-hot class", value, id=widget_id, compact=True)
+        return Input(field_text(field, value), id=widget_id, compact=True)
+
+    def on_mount(self) -> None:
+        for field in FIELDS:
+            self.query_one(f"#f-{field.name}").tooltip = field.tooltip
+        for widget_id, tip in (("start", "Start training (s)"), ("pause", "Pause or resume (p)"),
+                               ("stop", "Stop after this step and save a checkpoint (x)"), ("new", "Clear the run and edit the form (n)"),
+                               ("preset", "Fill the form from a shipped preset")):
+            self.query_one(f"#{widget_id}").tooltip = tip
+        self._update_form_state()
+        self.set_interval(REDRAW_INTERVAL_S, self._redraw_if_dirty)
+        if self.watching:
+            self._start_watching()
+        elif self.session.start:
+            self.call_after_refresh(self.action_start)
+        self._redraw()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Watch mode shows runs only: the training keys leave the footer; r cycles runs when there are several."""
+        if action in ("start", "pause", "stop", "new_run", "export", "toggle_form"):
+            return not self.watching
+        if action == "next_run":
+            return len(self.histories) > 1
+        return True
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < COMPACT_WIDTH or self.size.height < COMPACT_HEIGHT, "-compact")
+        self._show_form(self._form_shown)
+
+    def _show_form(self, shown: bool) -> None:
+        self._form_shown = shown
+        self.query_one("#gan-form").display = shown and not self.watching
+
+    # --- the form ------------------------------------------------------------------------------------------
+
+    def _read_form(self) -> tuple[GanConfig | None, dict[str, str]]:
+        """The config the form describes, or None and a message per field that is wrong."""
+        values, errors = {}, {}
+        for field in FIELDS:
+            widget = self.query_one(f"#f-{field.name}")
+            try:
+                values[field.name] = widget.value if field.kind in ("choice", "flag") else parse_field(field, widget.value)
+            except InvalidSetting as invalid:
+                errors[field.name] = invalid.message
+        if errors:
+            return None, errors
+        try:
+            return replace(self.config, **values), {}
+        except InvalidSetting as invalid:
+            return None, {invalid.field: invalid.message}
+
+    def _form_changed(self) -> None:
+        config, self.form_errors = self._read_form()
+        if config is not None:
+            self.config = config
+        for field in FIELDS:
+            message = self.form_errors.get(field.name, "")
+            self._set_error(f"e-{field.name}", message)
+            self.query_one(f"#f-{field.name}").set_class(bool(message), "-invalid")
+        stray = {name: message for name, message in self.form_errors.items() if name not in FIELD_NAMES}
+        self._set_error("form-error", "; ".join(f"{name}: {message}" for name, message in stray.items()))
+        self._update_form_state()
+
+    def _set_error(self, error_id: str, message: str) -> None:
+        error = self.query_one(f"#{error_id}", Static)
+        error.update(message)
+        error.set_class(bool(message), "-shown")
+
+    def _update_form_state(self) -> None:
+        """Grey out what this objective and data set ignore, and everything while a run is on."""
+        running = self._live_running
+        unused = unused_settings(self.config)
+        for field in FIELDS:
+            self.query_one(f"#f-{field.name}").disabled = running or field.name in unused
+        self.query_one("#preset").disabled = running
+        for name in ("lr_d", "lr_g", "d_steps"):
+            self.query_one(f"#f-{name}", Input).placeholder = f"{self.config.effective(name):g} (default)"
+        self.query_one("#start", Button).disabled = running
+        self.query_one("#pause", Button).disabled = not running
+        self.query_one("#pause", Button).label = "Resume" if self.paused else "Pause"
+        self.query_one("#stop", Button).disabled = not running
+
+    def _fill_form(self, config: GanConfig) -> None:
+        for field in FIELDS:
+            widget = self.query_one(f"#f-{field.name}")
+            value = getattr(config, field.name)
+            with widget.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+                widget.value = value if field.kind in ("choice", "flag") else field_text(field, value)
+        self.config = config
+        self._form_changed()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._form_changed()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self._form_changed()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.id == "preset":
+            if event.value is not Select.NULL:
+                self.load_preset(str(event.value))
+        else:
+            self._form_changed()
+
+    def load_preset(self, name: str) -> None:
+        preset = load_preset("gan", name)
+        self._fill_form(config_from_mapping(GanConfig, preset.config))
+        self.notify(preset.description or preset.title, title=preset.title)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"start": self.action_start, "pause": self.action_pause, "stop": self.action_stop, "new": self.action_new_run}[event.button.id]()
+
+    # --- running -------------------------------------------------------------------------------------------
+
+    @property
+    def _live_running(self) -> bool:
+        return self.handle is not None and bool(self.histories) and not self.histories[0].ended
+
+    def action_start(self) -> None:
+        if self.watching:
+            self.notify("Watch mode only shows runs; start one with gan-tui gan.", severity="warning")
+            return
+        if self._live_running:
+            self.notify("A run is going: stop it (x) first.", severity="warning")
+            return
+        if self.form_errors:
+            self.notify("Fix the settings marked in red first; nothing was started.", severity="error")
+            return
+        from core.gan.handle import TrainingHandle
+
+        start_resource_tracker()
+        config = self.config
+        self._reset([RunHistory(config.sample_epochs)], ["run"], [config])
+        # the command line's folder is for the first run; later runs get fresh default folders
+        session, self.session = self.session, replace(self.session, out=None, resume=None)
+        self.handle = TrainingHandle(config, out=session.out, resume=session.resume)
+        self._last_word_seen = False
+        self.paused = False
+        self._update_form_state()
+        self._pump_live(self.handle)
+
+    @work(thread=True, exclusive=True, group="gan-events")
+    def _pump_live(self, handle: Any) -> None:
+        """Start the child, then forward its events until it is done; never touches the widgets."""
+        worker = get_current_worker()
+        handle.start()
+        while not worker.is_cancelled:
+            events = handle.poll(timeout=0.1)
+            if events:
+                self._last_word_seen = self._last_word_seen or any(isinstance(event, (Finished, Failed)) for event in events)
+                self.post_message(RunEvents([(0, event) for event in events]))
+            elif not handle.alive():
+                break
+
+    def action_pause(self) -> None:
+        if not self._live_running:
+            return
+        if self.paused:
+            self.handle.resume()
+        else:
+            self.handle.pause()
+        self.paused = not self.paused
+        self._redraw()
+        self._update_form_state()
+
+    def action_stop(self) -> None:
+        if self._live_running:
+            self.handle.stop()
+            self.paused = False
+            self._redraw()
+            self.notify("Stopping after this step; saving a checkpoint…")
+
+    def action_new_run(self) -> None:
+        if self._live_running:
+            self.notify("A run is going: stop it (x) first.", severity="warning")
+            return
+        if self.watching:
+            return
+        self.handle = None
+        self._reset([], [], [])
+        self._update_form_state()
+
+    def prepare_to_quit(self) -> None:
+        """The app is quitting: ask the child to stop now, while the app closes its screens."""
+        if self.handle is not None:
+            self.handle.stop()
+
+    def shutdown(self) -> None:
+        """Stop a live run for good: graceful (a final checkpoint) within QUIT_GRACE_S, then killed.
+
+        The child's last word (Finished or Failed) comes after its checkpoint is written, so once it is
+        in, killing the child only skips the interpreter's slow exit.
+        """
+        handle, self.handle = self.handle, None
+        self.workers.cancel_group(self, "gan-events")
+        if handle is None:
+            return
+        handle.stop()
+        deadline = time.monotonic() + QUIT_GRACE_S
+        while not self._last_word_seen and handle.alive() and time.monotonic() < deadline:
+            self._last_word_seen = any(isinstance(event, (Finished, Failed)) for event in handle.poll(timeout=0.05))
+        handle.join(0.1)
+        if handle.alive():
+            handle.kill()
+
+    def on_unmount(self) -> None:
+        self.shutdown()
+
+    # --- watching ------------------------------------------------------------------------------------------
+
+    def _start_watching(self) -> None:
+        from core.gan.watch import RunWatcher
+
+        watchers = [RunWatcher(path) for path in self.session.watch]
+        histories = [RunHistory(watcher.config.sample_epochs or SNAPSHOT_EPOCHS) for watcher in watchers]
+        self._reset(histories, [Path(path).name or str(path) for path in self.session.watch], [w.config for w in watchers])
+        self._pump_watch(watchers)
+
+    @work(thread=True, exclusive=True, group="gan-events")
+    def _pump_watch(self, watchers: list[Any]) -> None:
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            batch = [(index, event) for index, watcher in enumerate(watchers) for event in watcher.poll()]
+            if batch:
+                self.post_message(RunEvents(batch))
+            time.sleep(WATCH_POLL_S)
+
+    def action_next_run(self) -> None:
+        if len(self.histories) > 1:
+            self.shown_run = (self.shown_run + 1) % len(self.histories)
+            self._drawn_samples = [None] * len(self._drawn_samples)
+            self._redraw()
+
+    # --- events -> screen ----------------------------------------------------------------------------------
+
+    def _reset(self, histories: list[RunHistory], names: list[str], configs: list[GanConfig]) -> None:
+        self.histories, self.run_names, self.run_configs, self.shown_run = histories, names, configs, 0
+        if self.size.width:
+            self._show_form(not histories or self.size.width >= FORM_BESIDE_RUN_WIDTH)
+        self._drawn_samples = [None] * (1 + len(SNAPSHOT_EPOCHS))
+        self._plot_lines()
+        self._redraw()
+
+    def on_run_events(self, message: RunEvents) -> None:
+        for index, event in message.batch:
+            self.histories[index].apply(event)
+        self._plot_lines()
+        self._status_dirty = True
+        if self.histories and self.histories[0].ended and not self.watching:
+            self.paused = False
+            self._update_form_state()
+
+    def _redraw_if_dirty(self) -> None:
+        if self._status_dirty:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        self._status_dirty = False
+        self.query_one("#gan-status", Static).update(self._status_text())
+        message = self._message_text()
+        self.query_one("#gan-message", Static).update(message)
+        self.query_one("#gan-message", Static).display = bool(message.plain)
+        self._draw_samples()
+
+    def _shown(self) -> RunHistory | None:
+        return self.histories[self.shown_run] if self.histories else None
+
+    def _shown_config(self) -> GanConfig:
+        return self.run_configs[self.shown_run] if self.run_configs else self.config
+
+    def _status_text(self) -> Text:
+        history = self._shown()
+        if history is None:
+            return Text("No run yet: set it up on the left and press s to start.", style="dim")
+        state = "paused" if self.paused and not history.ended else history.state
+        style = {"running": "bold green", "paused": "bold yellow", "failed": "bold red", "completed": "bold cyan"}.get(state, "bold")
+        text = Text()
+        if len(self.histories) > 1:
+            text.append(f"{self.run_names[self.shown_run]} ({self.shown_run + 1}/{len(self.histories)}, r: next) ", style="bold")
+        text.append(f"● {state}", style=style)
+        started, progress = history.started, history.progress
+        total = f"/{started.total_steps:,}" if started else ""
+        text.append(f"  step {history.step:,}{total}")
+        if progress:
+            text.append(f"  epoch {progress.epoch:.2f}  {progress.images_per_s:,.0f} img/s")
+            text.append(f"  {format_duration(progress.time)} elapsed")
+        if not history.ended:
+            text.append(f"  ETA {format_duration(history.eta_seconds)}")
+        if started:
+            text.append(f"  {started.device}", style="cyan")
+            if started.run_dir:
+                text.append(f"  {started.run_dir}", style="dim")
+        return text
+
+    def _message_text(self) -> Text:
+        history = self._shown()
+        if history is None or not history.failure:
+            if self.has_class("-compact"):
+                return Text("")
+            config = self._shown_config()
+            text = Text(f"{config.model} · {config.objective} · {config.data} · lr D {config.effective('lr_d'):g}"
+                        f" · lr G {config.effective('lr_g'):g} · batch {config.batch} · z {config.z_dim}", style="dim")
+            if self.watching:
+                text.append("  (watching, read-only)", style="dim italic")
+            return text
+        failure = history.failure
+        return Text(f"Training failed at step {failure.step}: {failure.message}  (t: traceback)", style="bold red")
+
+    def _plot_lines(self) -> None:
+        """Hand both charts views of the series as they are now (cheap: the charts downsample when they redraw)."""
+        loss_chart, d_chart = self.query_one("#loss-chart", SeriesChart), self.query_one("#d-chart", SeriesChart)
+        objectives = {config.objective for config in self.run_configs} or {self.config.objective}
+        objective = next(iter(objectives)) if len(objectives) == 1 else None
+        reference = equilibrium(objective or "mse")  # runs with different objectives share no reference line
+        loss_levels = [] if reference.d_loss is None else [Level(reference.d_loss, level_label(reference.d_loss), LEVEL_COLOUR)]
+        d_levels = [] if reference.d_output is None else [Level(reference.d_output, "½", LEVEL_COLOUR)]
+        if len(self.histories) <= 1:
+            history = self.histories[0] if self.histories else RunHistory()
+            loss_lines = smoothed_pair(history.d_loss, D_COLOUR, "D") + smoothed_pair(history.g_loss, G_COLOUR, "G")
+            d_lines = smoothed_pair(history.d_real, REAL_COLOUR, "D(x)") + smoothed_pair(history.d_fake, FAKE_COLOUR, "D(G(z))")
+        else:
+            loss_lines, d_lines = [], []
+            for index, (history, name) in enumerate(zip(self.histories, self.run_names)):
+                colour = RUN_COLOURS[index % len(RUN_COLOURS)]
+                loss_lines += [Line(history.d_loss.x, history.d_loss.smooth, colour, f"{name} D"),
+                               Line(history.g_loss.x, history.g_loss.smooth, faint(colour), f"{name} G")]
+                d_lines += [Line(history.d_real.x, history.d_real.smooth, colour, f"{name} D(x)"),
+                            Line(history.d_fake.x, history.d_fake.smooth, faint(colour), f"{name} D(G(z))")]
+        d_title = {"wgan": "critic scores", "wgan-gp": "critic scores", "mse": "no discriminator (mse)"}.get(objective, "D(x) and D(G(z))")
+        loss_chart.show(loss_lines, loss_levels, title="losses (smoothed; raw faint)" if len(self.histories) <= 1 else "losses")
+        probabilities = objective in ("minimax", "nonsat", "unrolled")  # D outputs sigmoid probabilities
+        d_chart.show(d_lines, d_levels, title=d_title, y_limits=(0.0, 1.0) if probabilities else None)
+
+    def _view(self, grid: Any) -> Any:
+        """The part of a sample grid on screen: the top-left zoom x zoom images (all of a 2-D scatter plot)."""
+        config = self._shown_config()
+        if grid is None or config.is_points:
+            return grid
+        return corner_tiles(grid, tile_size(config.data), self.zoom)
+
+    def _draw_samples(self) -> None:
+        history = self._shown()
+        samples = history.samples if history else None
+        grids = [samples.grid if samples else None]
+        label = "samples" + (f" · step {samples.step:,} · epoch {samples.epoch:.1f}" if samples else " from fixed noise")
+        self.query_one("#latest-label", Label).update(label)
+        epochs = history.snapshot_epochs if history else SNAPSHOT_EPOCHS
+        for index in range(len(SNAPSHOT_EPOCHS)):
+            epoch = epochs[index] if index < len(epochs) else None
+            snapshot = history.snapshot_for(epoch) if history and epoch is not None else None
+            grids.append(snapshot.grid if snapshot else None)
+            self.query_one(f"#snapshot-label-{index}", Label).update("" if epoch is None else f"epoch {epoch}" + ("" if snapshot else " ·"))
+        images = [self.query_one("#latest-grid", HalfBlockImage), *(self.query_one(f"#snapshot-{i}", HalfBlockImage) for i in range(len(SNAPSHOT_EPOCHS)))]
+        for index, (image, grid) in enumerate(zip(images, grids)):
+            if self._drawn_samples[index] is not grid:
+                self._drawn_samples[index] = grid
+                image.update(self._view(grid))
+
+    def action_zoom(self) -> None:
+        self.zoom = ZOOMS[(ZOOMS.index(self.zoom) + 1) % len(ZOOMS)]
+        self._drawn_samples = [None] * len(self._drawn_samples)
+        self._draw_samples()
+        self.notify(f"Samples: {self.zoom}×{self.zoom} images", timeout=1.5)
+
+    # --- other keys ----------------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        history = self._shown()
+        if self.watching:
+            self.notify("Watch mode never writes to a run folder.", severity="warning")
+            return
+        if history is None or history.started is None or not history.started.run_dir:
+            self.notify("Nothing to save yet: start a run first.", severity="warning")
+            return
+        from core.gan.export import save_png, write_metrics_csv
+
+        folder = Path(history.started.run_dir)
+        saved = [str(write_metrics_csv(history.records, folder / "metrics.csv"))]
+        if history.samples is not None:
+            saved.insert(0, str(save_png(history.samples.grid, folder / f"grid_step_{history.samples.step:06d}.png")))
+        self.notify("\n".join(saved), title="Saved")
+
+    def action_traceback(self) -> None:
+        history = self._shown()
+        if history is None or history.failure is None:
+            self.notify("No failure to explain.", severity="information")
+            return
+        failure = history.failure
+        self.app.push_screen(TracebackScreen(f"Training failed at step {failure.step}: {failure.message}", failure.traceback))
+
+    def action_toggle_form(self) -> None:
+        self._show_form(not self._form_shown)
+
+    def action_focus_pane(self) -> None:
+        self.focus()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("GAN: start training", "Train the run set up on the form", self.action_start)
+        yield SystemCommand("GAN: pause / resume", "Pause or resume the running training", self.action_pause)
+        yield SystemCommand("GAN: stop", "Stop after this step and save a checkpoint", self.action_stop)
+        yield SystemCommand("GAN: new run", "Clear the charts and edit the form", self.action_new_run)
+        yield SystemCommand("GAN: save grid and metrics", "PNG of the samples and CSV of the metrics into the run folder", self.action_export)
+        yield SystemCommand("GAN: show traceback", "The failed run's traceback", self.action_traceback)
+        for name in preset_names("gan"):
+            yield SystemCommand(f"GAN: preset {name}", "Fill the form from this preset", lambda name=name: self.load_preset(name))
+
+
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a real stderr.
+
+    The tracker's process is handed sys.stderr's file descriptor; inside a Textual app sys.stderr is a
+    capture whose fileno() is -1, and spawning fails ("bad value(s) in fds_to_keep"). Started once with
+    a null stderr, the tracker is reused by every later queue and process.
+    """
+    from multiprocessing import resource_tracker
+
+    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
+        resource_tracker.ensure_running()
+
+
+def smoothed_pair(series: Any, colour: tuple[int, int, int], label: str) -> list[Line]:
+    """The raw trace, faint and unlabelled, under its smoothed line."""
+    return [Line(series.x, series.y, faint(colour)), Line(series.x, series.smooth, colour, label)]
+
+
+def level_label(value: float) -> str:
+    return "log 4" if math.isclose(value, math.log(4)) else f"{value:g}"
+
+
+def format_duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "–"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"

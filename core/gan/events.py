@@ -98,6 +98,15 @@ class Evaluation:
         return {"step": self.step, "epoch": self.epoch, "time": self.time, "eval_seconds": self.seconds,
                 **{key: list(value) if isinstance(value, tuple) else value for key, value in finite.items()}}
 
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Evaluation:
+        """The event back from its metrics.jsonl line (a null cFD comes back as NaN)."""
+        values = {key: tuple(value) if isinstance(value, list) else value for key, value in record.items()
+                  if key not in ("eval_seconds", "cfd")}
+        if "cfd" in record:
+            values["cfd"] = math.nan if record["cfd"] is None else record["cfd"]
+        return cls(seconds=record["eval_seconds"], **values)
+
 
 @dataclass(frozen=True)
 class Notice:

@@ -1,5 +1,8 @@
 """Mode-collapse metrics during training: written to metrics.jsonl, sent as events, never in the way."""
 
+import json
+import math
+
 import pytest
 import torch
 
@@ -8,8 +11,10 @@ from core.gan.config import GanConfig
 from core.gan.data import load_data
 from core.gan.evaluation import COST_SHARE, EVAL_IMAGES, EVAL_POINTS, POINTS_EVERY, Evaluator
 from core.gan.events import Evaluation, Finished, Notice
+from core.gan.history import RunHistory
 from core.gan.run_dir import RunDir
 from core.gan.trainer import Trainer
+from core.gan.watch import RunWatcher
 
 GLYPHS = dict(data="glyphs", batch=64, hidden=64, z_dim=16, max_steps=0, device="cpu")
 
@@ -105,3 +110,27 @@ def test_an_evaluation_that_falls_due_waits_while_evaluating_has_cost_over_ten_p
     assert not evaluator.due(POINTS_EVERY, 10.0)
     assert not evaluator.due(POINTS_EVERY + 1, 2.0 + 2.0 / COST_SHARE - 0.01)  # still pending, still over
     assert evaluator.due(POINTS_EVERY + 1, 2.0 + 2.0 / COST_SHARE)             # exactly 10%: goes ahead
+
+
+def test_an_evaluation_survives_its_metrics_jsonl_line_and_a_diverged_cfd_is_null():
+    event = Evaluation(step=7, epoch=0.5, time=1.25, seconds=0.1, classes_covered=3, class_kl=0.7,
+                       cfd=float("inf"), class_counts=(1, 2, 3), cond_accuracy=0.25)
+    record = event.record()
+    assert record["cfd"] is None and record["class_counts"] == [1, 2, 3] and "modes_covered" not in record
+    again = Evaluation.from_record(json.loads(json.dumps(record, allow_nan=False)))
+    assert math.isnan(again.cfd) and again.class_counts == (1, 2, 3)
+    assert again == Evaluation(7, 0.5, 1.25, 0.1, 3, 0.7, again.cfd, (1, 2, 3), 0.25)
+
+
+def test_a_watcher_reads_back_the_evaluations_the_run_sent_and_the_history_keeps_them(tmp_path):
+    config = GanConfig(data="ring8", batch=64, hidden=32, z_dim=2, max_steps=2 * POINTS_EVERY, device="cpu")
+    _, events = train(config, load_data("ring8", size=2000), tmp_path)
+    sent = [e for e in events if isinstance(e, Evaluation)]
+    read = [e for e in RunWatcher(tmp_path / "run").poll() if isinstance(e, Evaluation)]
+    assert read == sent and len(read) == 2
+    history = RunHistory()
+    for event in read + [Notice(0, "no classifier")]:
+        history.apply(event)
+    assert history.evaluation == sent[-1] and [n.message for n in history.notices] == ["no classifier"]
+    assert history.covered.x.tolist() == [100, 200]
+    assert history.covered.y.tolist() == [e.modes_covered for e in sent]

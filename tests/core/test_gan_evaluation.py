@@ -102,14 +102,15 @@ def test_evaluating_does_not_change_what_training_computes(monkeypatch, tmp_path
     assert all(torch.equal(weights[0][name], weights[1][name]) for name in weights[0])
 
 
-def test_an_evaluation_that_falls_due_waits_while_evaluating_has_cost_over_ten_percent():
+def test_an_evaluation_that_falls_due_waits_until_it_and_the_final_one_fit_in_ten_percent():
     evaluator = Evaluator(GanConfig(data="ring8", device="cpu"), load_data("ring8", size=100), torch.device("cpu"))
     assert not evaluator.due(POINTS_EVERY - 1, 10.0)
-    assert evaluator.due(POINTS_EVERY, 10.0)
-    evaluator.spent = 2.0                                         # 2 s of 10 s: 25% of the 8 s of training
-    assert not evaluator.due(POINTS_EVERY, 10.0)
-    assert not evaluator.due(POINTS_EVERY + 1, 2.0 + 2.0 / COST_SHARE - 0.01)  # still pending, still over
-    assert evaluator.due(POINTS_EVERY + 1, 2.0 + 2.0 / COST_SHARE)             # exactly 10%: goes ahead
+    assert evaluator.due(POINTS_EVERY, 10.0)                 # the first one goes ahead: no cost known yet
+    evaluator.spent, evaluator.last_cost = 1.0, 0.5          # then 1 s spent, 0.5 s each
+    # due when 1 + 2 * 0.5 <= 10% of the training time (run time less the 1 s spent): from 21 s
+    assert not evaluator.due(POINTS_EVERY, 20.9)
+    assert not evaluator.due(POINTS_EVERY + 1, 20.9)         # still pending, still waiting
+    assert evaluator.due(POINTS_EVERY + 1, 1.0 + 2.0 / COST_SHARE)
 
 
 def test_an_evaluation_survives_its_metrics_jsonl_line_and_a_diverged_cfd_is_null():

@@ -32,7 +32,8 @@ from core.gan.control import Control
 from core.gan.data import TensorData, load_data
 from core.gan.evaluation import Evaluator
 from core.gan.events import CheckpointSaved, EpochEnd, Event, Failed, Finished, Progress, Samples, Started
-from core.gan.grids import image_grid, scatter_plot, to_uint8
+from core.gan.grids import SCATTER_SIZE, image_grid, scatter_plot, to_uint8
+from core.gan.heatmap import discriminator_map, heat_picture
 from core.gan.models import build_models
 from core.gan.objectives import make_objective
 from core.gan.run_dir import MetricsWriter, RunDir, default_run_path
@@ -280,7 +281,7 @@ class Trainer:
     @torch.inference_mode()
     def sample(self) -> tuple[torch.Tensor, torch.Tensor]:
         """G's output on the fixed noise (eval mode: BatchNorm's running statistics, no state change)
-        and its picture, a (3, H, W) tensor in [0, 1]."""
+        and its picture, a (3, H, W) tensor in [0, 1]; for 2-D data over a heat map of D's output."""
         self.generator.eval()
         try:
             output = self.generator(self._fixed_noise, self._fixed_labels).float().cpu()
@@ -288,7 +289,11 @@ class Trainer:
             self.generator.train()
         if self._cloud is None:
             return output, image_grid(output, self._grid_columns)
-        return output, scatter_plot(output, self._cloud, self._extent)
+        background = None
+        if self.discriminator is not None:  # GAN Lab's view: what D thinks of every point, behind the samples
+            heat = discriminator_map(self.discriminator, self.config.objective, self._extent, SCATTER_SIZE)
+            background = heat_picture(heat)
+        return output, scatter_plot(output, self._cloud, self._extent, background=background)
 
     def _emit_samples(self, emit: Sink) -> None:
         if self._sampled_at == self.step:

@@ -98,6 +98,15 @@ class Evaluation:
         return {"step": self.step, "epoch": self.epoch, "time": self.time, "eval_seconds": self.seconds,
                 **{key: list(value) if isinstance(value, tuple) else value for key, value in finite.items()}}
 
+    def describe(self) -> str:
+        """The metrics in words: modes and high-quality share for 2-D data, classes, KL and cFD for images."""
+        if self.modes_covered is not None:
+            return (f"modes covered {self.modes_covered} of {len(self.mode_counts or ())}, "
+                    f"{self.high_quality_pct:.1f}% high quality")
+        text = (f"classes covered {self.classes_covered} of {len(self.class_counts or ())}, "
+                f"KL {self.class_kl:.2f}, cFD {self.cfd:.1f}")
+        return text + ("" if self.cond_accuracy is None else f", conditional accuracy {self.cond_accuracy:.0%}")
+
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Evaluation:
         """The event back from its metrics.jsonl line (a null cFD comes back as NaN)."""

@@ -111,7 +111,7 @@ def _epochs_list(text: str) -> tuple[int, ...]:
 
 def run_headless(args: argparse.Namespace, config: GanConfig, console: Console) -> int:
     from core.gan.control import Control, stop_on_signals
-    from core.gan.events import Failed
+    from core.gan.events import Evaluation, Failed
     from core.gan.trainer import open_training
 
     trainer = open_training(config, out=args.out, resume=args.resume)
@@ -127,7 +127,7 @@ def run_headless(args: argparse.Namespace, config: GanConfig, console: Console) 
             Console(stderr=True).print(f"[red]training failed at step {result.step}:[/] {result.message}")
         else:
             console.print(f"{result.reason} at step {result.step} of {trainer.total_steps}"
-                          + (f"; {_evaluation_text(summary['evaluation'])}" if summary["evaluation"] else ""))
+                          + (f"; {Evaluation.from_record(summary['evaluation']).describe()}" if summary["evaluation"] else ""))
         console.print(summary["run_dir"], highlight=False)
     return 1 if isinstance(result, Failed) else 0
 
@@ -156,16 +156,6 @@ def run_summary(trainer: Any, result: Any) -> dict[str, Any]:
     }
 
 
-def _evaluation_text(record: dict[str, Any]) -> str:
-    """An Evaluation's metrics.jsonl record in words: modes for 2-D data, classes and cFD for images."""
-    if "modes_covered" in record:
-        return (f"modes covered: {record['modes_covered']} of {len(record['mode_counts'])}, "
-                f"{record['high_quality_pct']:.1f}% high quality")
-    cfd = "n/a" if record["cfd"] is None else f"{record['cfd']:.2f}"
-    text = f"classes covered: {record['classes_covered']} of {len(record['class_counts'])}, cFD {cfd}"
-    return text + (f", conditional accuracy {record['cond_accuracy']:.1%}" if "cond_accuracy" in record else "")
-
-
 class TrainingProgress:
     """A sink of training events: a rich progress bar with step, epoch, losses, images/s and ETA."""
 
@@ -182,7 +172,7 @@ class TrainingProgress:
         if isinstance(event, Notice):
             self.bar.console.print(f"[yellow]{event.message}[/]", highlight=False)
         elif isinstance(event, Evaluation):
-            self.bar.console.print(f"step {event.step}: {_evaluation_text(event.record())}", highlight=False)
+            self.bar.console.print(f"step {event.step}: {event.describe()}", highlight=False)
         elif isinstance(event, Started):
             self.bar.start()
             self.task = self.bar.add_task("training", total=event.total_steps, completed=event.step, stats="")

@@ -135,3 +135,11 @@ def test_a_watcher_reads_back_the_evaluations_the_run_sent_and_the_history_keeps
     assert history.evaluation == sent[-1] and [n.message for n in history.notices] == ["no classifier"]
     assert history.covered.x.tolist() == [100, 200]
     assert history.covered.y.tolist() == [e.modes_covered for e in sent]
+
+
+def test_an_evaluation_describes_itself_in_words():
+    points = Evaluation(1, 0.1, 1.0, 0.01, modes_covered=3, high_quality_pct=45.06, mode_counts=(5,) * 8)
+    assert points.describe() == "modes covered 3 of 8, 45.1% high quality"
+    images = Evaluation(1, 1.0, 1.0, 0.5, classes_covered=7, class_kl=0.214, cfd=12.34, class_counts=(1,) * 10,
+                        cond_accuracy=0.875)
+    assert images.describe() == "classes covered 7 of 10, KL 0.21, cFD 12.3, conditional accuracy 88%"

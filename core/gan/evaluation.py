@@ -18,7 +18,6 @@ machine (measured: 6-9% on busy CPU runs of the glyph presets). The final one al
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import torch
 from torch import nn
@@ -32,15 +31,14 @@ from core.gan.metrics import class_histogram, conditional_accuracy, feature_stat
 EVAL_IMAGES = 3000
 EVAL_POINTS = 2500
 POINTS_EVERY = 100     # steps between evaluations of a 2-D run
-COST_SHARE = 0.10      # evaluations wait while they have taken more than this share of training time
+COST_SHARE = 0.10      # evaluations (this one and the final one included) stay within this share of training time
 CHUNK = 500            # samples generated at once
 
 
 class Evaluator:
     """Decides when a run is evaluated and measures its generator; `notices` says what cannot be measured."""
 
-    def __init__(self, config: GanConfig, data: TensorData, device: torch.device,
-                 classifier_path: str | Path | None = None):
+    def __init__(self, config: GanConfig, data: TensorData, device: torch.device):
         self.is_points = not data.is_image
         self.num_classes = data.num_classes
         self.classifier = None
@@ -51,7 +49,7 @@ class Evaluator:
         else:
             count = EVAL_IMAGES
             try:
-                self.classifier = load_classifier(data.name, classifier_path).to(device)
+                self.classifier = load_classifier(data.name).to(device)
             except ClassifierUnavailable as error:
                 self.notices.append(f"{error}. Until then this run has no class histogram or cFD.")
         noise_stream = torch.Generator().manual_seed(config.seed + 2)  # the fixed sample grid uses seed + 1

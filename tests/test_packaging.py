@@ -22,9 +22,12 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_contains_the_packages_and_assets(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("core/adder.py", "tui/app.py", "tui/cli.py", "assets/app.tcss", "assets/help/adder.md",
-                     "assets/presets/adder-textbook.toml"):
-        assert required in names
+    sources = [p for folder in ("core", "tui") for p in (ROOT / folder).rglob("*.py")]
+    data = [*(ROOT / "assets").glob("*.tcss"), *(ROOT / "assets" / "presets").glob("*.toml"),
+            *(ROOT / "assets" / "help").glob("*.md")]
+    missing = {p.relative_to(ROOT).as_posix() for p in sources + data} - names
+    assert not missing
+    assert {"core/adder.py", "tui/app.py", "assets/app.tcss", "assets/presets/adder-textbook.toml"} <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "gan-tui = tui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from tui.assets import asset
@@ -30,10 +31,13 @@ class GanTuiApp(App[None]):
         self.configs = configs or {}
 
     def compose(self) -> ComposeResult:
+        # Only the first lab shown is built now; each other pane is built the first time its tab opens,
+        # so start-up does not grow with the number of labs.
         with TabbedContent(initial=self.initial_tab):
             for lab in LABS:
                 with TabPane(f"{lab.key} {lab.title}", id=lab.id):
-                    yield lab.pane(config=self.configs.get(lab.id))
+                    if lab.id == self.initial_tab:
+                        yield lab.pane(config=self.configs.get(lab.id))
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -43,19 +47,26 @@ class GanTuiApp(App[None]):
     def active_lab(self) -> str:
         return self.query_one(TabbedContent).active
 
+    def lab_pane(self, lab_id: str) -> Widget | None:
+        """The pane of a lab, or None before its tab was first opened."""
+        children = self.query_one(f"TabPane#{lab_id}").children
+        return children[0] if children else None
+
     def _focus_pane(self, lab_id: str) -> None:
-        pane = self.query_one(f"TabPane#{lab_id}").children[0]
-        if pane.can_focus:
+        pane = self.lab_pane(lab_id)
+        if pane is not None and pane.can_focus:
             pane.focus()
         else:
             self.set_focus(None)
 
     def action_show_lab(self, lab_id: str) -> None:
         self.query_one(TabbedContent).active = lab_id
-        self._focus_pane(lab_id)
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self._focus_pane(event.pane.id)
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        lab = next(lab for lab in LABS if lab.id == event.pane.id)
+        if self.lab_pane(lab.id) is None:
+            await event.pane.mount(lab.pane(config=self.configs.get(lab.id)))
+        self._focus_pane(lab.id)
 
     def action_help(self) -> None:
         lab = next(lab for lab in LABS if lab.id == self.active_lab)
@@ -73,5 +84,4 @@ class GanTuiApp(App[None]):
         yield from super().get_system_commands(screen)
         for lab in LABS:
             yield SystemCommand(f"Open the {lab.title} lab", f"Switch to tab {lab.key}", lambda lab=lab: self.action_show_lab(lab.id))
-        pane = self.query_one(f"TabPane#{self.active_lab}").children[0]
-        yield from getattr(pane, "palette_commands", lambda: ())()
+        yield from getattr(self.lab_pane(self.active_lab), "palette_commands", lambda: ())()

@@ -12,7 +12,7 @@ shift) and a smooth wobble, and are rendered as a sum of isotropic Gaussians,
 which separates into two (points x 28) factors, so a batch renders as another batched matmul. Points are
 spaced well under s apart, so ink is constant along a stroke and falls off across it like a soft pen;
 intensity = 1 - exp(-gain * ink / ink_on_a_line) saturates where strokes cross. Pixel units throughout
-the rendering: one template unit is 9.5 pixels, the image centre is (13.5, 13.5).
+the rendering: one template unit is 8.5 pixels, the image centre is (13.5, 13.5).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import numpy as np
 import torch
 
 IMAGE_SIZE = 28
-PIXELS_PER_UNIT = 9.5
-POINT_SPACING = 0.08  # template units between pen points, 0.76 px at scale 1: close enough for a smooth stroke
+PIXELS_PER_UNIT = 8.5
+POINT_SPACING = 0.08  # template units between pen points, 0.68 px at scale 1: close enough for a smooth stroke
 
 # Each template: (digit, strokes); a stroke is (kind, control points). Several templates per digit
 # are different ways people write it (a 7 with or without a bar, an open or closed 4).
@@ -49,13 +49,15 @@ TEMPLATES: tuple[tuple[int, tuple[Stroke, ...]], ...] = (
                     (-0.55, -0.75))))),
     (6, (("curve", ((0.45, 0.95), (-0.05, 0.9), (-0.45, 0.35), (-0.55, -0.4), (-0.2, -1.0),
                     (0.35, -0.9), (0.5, -0.4), (0.15, -0.1), (-0.3, -0.2), (-0.52, -0.5))),)),
-    (7, (("line", ((-0.55, 1.0), (0.55, 1.0), (-0.1, -1.0))),)),
-    (7, (("line", ((-0.55, 1.0), (0.55, 1.0), (-0.1, -1.0))),
+    (7, (("line", ((-0.65, 0.95), (0.6, 1.0), (-0.3, -1.0))),)),
+    (7, (("line", ((-0.65, 0.95), (0.6, 1.0))),
+         ("curve", ((0.6, 1.0), (0.2, 0.1), (-0.1, -1.0))))),
+    (7, (("line", ((-0.65, 0.95), (0.6, 1.0), (-0.3, -1.0))),
          ("line", ((-0.25, 0.05), (0.45, 0.05))))),
     (8, (("loop", ((0.0, 0.05), (-0.4, 0.5), (0.0, 1.0), (0.4, 0.5), (0.0, 0.05),
                    (-0.5, -0.5), (0.0, -1.0), (0.5, -0.5))),)),
     (9, (("loop", ((0.45, 0.5), (0.0, 1.0), (-0.45, 0.55), (-0.15, 0.1), (0.45, 0.4))),
-         ("line", ((0.45, 0.5), (0.35, -1.0))))),
+         ("line", ((0.45, 0.5), (0.2, -1.0))))),
     (9, (("loop", ((0.45, 0.5), (0.0, 1.0), (-0.45, 0.55), (-0.15, 0.1), (0.45, 0.4))),
          ("curve", ((0.45, 0.5), (0.4, -0.4), (0.1, -1.0), (-0.35, -0.85))))),
 )
@@ -139,8 +141,8 @@ def build_basis() -> TemplateBasis:
 def _random_affine(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per-image 2x2 maps (template units -> pixels, y flipped to rows) and pixel offsets."""
     angle = rng.normal(0.0, 0.12, n)                  # radians, about 7 degrees
-    slant = rng.normal(0.1, 0.18, n)                  # handwriting leans right more often than left
-    width = rng.uniform(0.7, 1.15, n)
+    slant = rng.normal(0.15, 0.18, n)                  # handwriting leans right more often than left
+    width = rng.uniform(0.85, 1.3, n)
     height = rng.uniform(0.9, 1.05, n)
     cos, sin = np.cos(angle), np.sin(angle)
     rotate = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], -2)
@@ -177,8 +179,8 @@ def render_glyphs(labels: torch.Tensor, rng: np.random.Generator, chunk: int = 1
     linear, offset = _random_affine(rng, n)
     wobble_amplitude = as_float(rng.normal(0.0, 0.6, (n, 1, 2)))  # pixels: a smooth sine warp of the glyph
     wobble_phase = as_float(rng.uniform(0.0, 2 * np.pi, (n, 1, 2)))
-    pen = rng.uniform(0.55, 0.95, n)                                 # pen radius s in pixels
-    gain = rng.uniform(4.0, 8.0, n)
+    pen = rng.uniform(0.45, 0.8, n)                                   # pen radius s in pixels
+    gain = rng.uniform(5.0, 10.0, n)
     # along a straight stroke, Gaussians spaced h apart sum to sqrt(2 pi) s / h on the stroke's centre line
     spacing = POINT_SPACING * np.sqrt(np.abs(np.linalg.det(linear)))
     level = as_float(gain * spacing / (np.sqrt(2 * np.pi) * pen))[:, None, None]

@@ -141,7 +141,7 @@ def read_real(name: str, data_dir: str | Path | None, train: bool, download: boo
     if found is None:
         found = read(dirs, other)
     if found is None:
-        searched = ", ".join(f"{d}{'' if d.is_dir() else ' (missing)'}" for d in dirs)
+        searched = ", ".join(f"{d}{'' if d.is_dir() else ' (no such folder)'}" for d in dirs)
         raise InvalidSetting("data_dir", f"no {name} files found: expected {_expected_files(name)}; looked in "
                              f"{searched}" + ("" if download else "; add --download to fetch them"))
     images, labels = found

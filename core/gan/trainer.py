@@ -90,9 +90,9 @@ class Trainer:
         generator, discriminator = build_models(config, data.shape, data.num_classes)
         self.generator = generator.to(self.device)
         self.discriminator = None if discriminator is None else discriminator.to(self.device)
-        self.objective = make_objective(config)
         self.opt_g = make_optimizer(config, self.generator.parameters(), config.effective("lr_g"))
         self.opt_d = None if discriminator is None else make_optimizer(config, self.discriminator.parameters(), config.effective("lr_d"))
+        self.objective = make_objective(config, self.opt_d)
         fp16 = config.precision == "fp16"
         self.scaler_g = torch.amp.GradScaler(self.device.type, enabled=fp16)
         self.scaler_d = torch.amp.GradScaler(self.device.type, enabled=fp16)

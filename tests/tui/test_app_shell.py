@@ -61,3 +61,14 @@ async def test_q_quits():
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_a_lab_pane_is_built_the_first_time_its_tab_opens():
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.lab_pane("saddle") is None  # start-up builds only the first lab
+        await pilot.press("2")
+        saddle = app.lab_pane("saddle")
+        assert saddle is not None
+        await pilot.press("1", "2")
+        assert app.lab_pane("saddle") is saddle  # built once, state kept

@@ -66,3 +66,32 @@ async def test_the_label_shows_the_value():
     app = SliderApp(FloatSlider(0.24, 0.0, 1.0))
     async with app.run_test(size=(60, 3)):
         assert str(app.slider.render()).rstrip().endswith("0.24")
+
+
+async def test_a_new_range_clamps_and_snaps_the_value():
+    app = SliderApp(FloatSlider(0.24, 0.01, 0.5, step=0.01))
+    async with app.run_test(size=(60, 3)) as pilot:
+        app.slider.set_range(0.05, 2.5, step=0.05)
+        assert app.slider.value == 0.25
+        app.slider.set_range(0.5, 5.0, step=0.1)
+        await pilot.pause()
+        assert app.slider.value == 0.5
+        assert app.changes[-1] == 0.5
+        app.slider.focus()
+        await pilot.press("right")
+        assert app.slider.value == 0.6
+
+
+async def test_show_displays_an_off_grid_value_without_a_changed_message():
+    app = SliderApp(FloatSlider(0.25, 0.01, 0.5, step=0.01))
+    async with app.run_test(size=(60, 3)) as pilot:
+        await pilot.pause()
+        app.changes.clear()
+        app.slider.show(0.577)
+        await pilot.pause()
+        assert app.slider.value == 0.5  # clamped to the range
+        app.slider.show(0.2345)
+        await pilot.pause()
+        assert app.slider.value == 0.2345  # not snapped to 0.23
+        assert app.changes == []
+        assert "0.2345" in str(app.slider.render())

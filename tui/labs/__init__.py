@@ -8,8 +8,9 @@ from typing import Callable
 from textual.widget import Widget
 
 from tui.labs.adder import AdderPane
+from tui.labs.bandit import BanditPane
 from tui.labs.gan import GanPane
-from tui.labs.not_built import NotBuiltPane
+from tui.labs.saddle import SaddlePane
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Lab:
 
 LABS = (
     Lab("adder", "RNN adder", "1", AdderPane, "adder"),
-    Lab("saddle", "Saddle", "2", NotBuiltPane, "not-built"),
-    Lab("bandit", "Bandit", "3", NotBuiltPane, "not-built"),
+    Lab("saddle", "Saddle", "2", SaddlePane, "saddle"),
+    Lab("bandit", "Bandit", "3", BanditPane, "bandit"),
     Lab("gan", "GAN", "4", GanPane, "gan"),
 )

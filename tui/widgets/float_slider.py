@@ -77,6 +77,24 @@ class FloatSlider(Widget, can_focus=True):
         self._dragging = False
         self.set_reactive(FloatSlider.value, self.validate_value(value))
 
+    def set_range(self, minimum: float, maximum: float, *, step: float | None = None) -> None:
+        """Move the track's ends (and the step); the value is clamped and snapped into the new range."""
+        if not minimum < maximum:
+            raise ValueError(f"minimum {minimum} must be below maximum {maximum}")
+        if self.log_scale and minimum <= 0:
+            raise ValueError("a log scale needs minimum > 0")
+        self.minimum, self.maximum, self.step = minimum, maximum, step
+        self.value = self.validate_value(self.value)
+        self.refresh()
+
+    def show(self, value: float) -> None:
+        """Display `value` exactly, clamped but not snapped to the step, without posting Changed.
+
+        For a value typed elsewhere (η = 0.577): the slider shows it rather than the nearest step.
+        """
+        self.set_reactive(FloatSlider.value, min(self.maximum, max(self.minimum, float(value))))
+        self.refresh()
+
     def fraction_of(self, value: float) -> float:
         """Where `value` sits along the track, 0 at the minimum and 1 at the maximum."""
         if self.log_scale:

@@ -1,0 +1,193 @@
+"""The bandit lab as a user drives it: stepping, playing, pausing, typing settings, presets."""
+
+import io
+
+import numpy as np
+from rich.console import Console
+from textual.widgets import Checkbox, Input, Markdown, Static, Tabs
+
+from core.bandit import BanditConfig, Testbed, run_testbed
+from tui.app import GanTuiApp
+from tui.labs.bandit import REDRAW_INTERVAL_S, SETTLE_S, BanditPane
+from tui.widgets.float_slider import FloatSlider
+
+LOCK_IN = BanditConfig(arms=5, q=(1.0, 0.5, 0.5, 0.5, 0.5), noise=0.0, eta=5.0, runs=200, steps=300, seed=4)
+
+
+def text_of(app, selector: str) -> str:
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(app.query_one(selector, Static).content)
+    return console.export_text()
+
+
+async def settle(pilot) -> None:
+    """Let the simulation worker finish, its messages arrive and the plot redraw."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(REDRAW_INTERVAL_S + 0.1)
+
+
+async def settle_after_typing(pilot) -> None:
+    """As settle, after the pause that lets a changed setting restart the run."""
+    await pilot.pause(SETTLE_S + 0.05)
+    await settle(pilot)
+
+
+async def open_bandit(pilot) -> BanditPane:
+    await settle(pilot)
+    return pilot.app.query_one(BanditPane)
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    field = pilot.app.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+    await settle_after_typing(pilot)
+
+
+async def test_each_step_key_makes_one_pull_and_the_bars_show_it():
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await open_bandit(pilot)
+        await pilot.press("right", "right", "right")
+        await settle(pilot)
+        expected = Testbed(LOCK_IN)
+        expected.advance(3)
+        state = pane.snapshot.state
+        assert state.t == 3 and state.action == expected.run_state().action
+        np.testing.assert_array_equal(state.theta, expected.run_state().theta)
+        bars = text_of(app, "#bars")
+        assert "run 1, step 3" in bars
+        assert f"pulled {state.action + 1} → R = +{state.reward:.2f}" in bars
+        assert f"{state.pi[state.action]:.2f}  {state.theta[state.action]:+.2f}" in bars
+
+
+async def test_play_runs_every_step_in_the_background_with_the_same_numbers_as_the_core():
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await open_bandit(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        assert not pane.playing and pane.snapshot.state.t == 300
+        np.testing.assert_array_equal(pane.snapshot.results[0].optimal_pct, run_testbed(LOCK_IN).optimal_pct)
+        assert "300/300" in str(app.query_one("#step-count").render())
+
+
+async def test_pause_stops_the_run_and_play_carries_on_from_there():
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await open_bandit(pilot)
+        await pilot.press(*["minus"] * 5)  # 1000, 300, 100, 30, 10 steps a second
+        assert "10/s" in str(app.query_one("#speed").render())
+        await pilot.press("space")
+        await pilot.pause(0.5)
+        await pilot.press("space")
+        await settle(pilot)
+        paused_at = pane.snapshot.state.t
+        assert 1 <= paused_at < 30 and not pane.playing
+        await pilot.pause(0.3)
+        assert pane.snapshot.state.t == paused_at
+        await pilot.press(*["plus"] * 5, "space")
+        await settle(pilot)
+        assert pane.snapshot.state.t == 300
+
+
+async def test_the_ui_answers_keys_while_figure_2_5_runs():
+    app = GanTuiApp(initial_tab="bandit")  # opens on Figure 2.5: 4 curves × 2000 runs × 1000 steps
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await open_bandit(pilot)
+        assert len(pane.snapshot.results) == 4
+        await pilot.press("minus", "minus", "space")  # 300 steps a second: busy, and not done in 3 s
+        await pilot.pause(0.3)
+        await pilot.press("v")  # handled while the worker computes
+        assert app.query_one("#views", Tabs).active == "view-reward"
+        assert pane.playing
+        await pilot.press("space")
+        await settle(pilot)
+        assert 0 < pane.snapshot.state.t < 1000
+        assert "η=0.4, no baseline" in text_of(app, "#legend")
+
+
+async def test_a_bad_value_is_marked_and_the_last_valid_settings_keep_running():
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await open_bandit(pilot)
+        await type_into(pilot, "#arms", "1")
+        assert app.query_one("#arms", Input).has_class("-invalid")
+        assert "arms: must be between 2 and 100 (got 1)" in text_of(app, "#bandit-error")
+        assert pane.config == LOCK_IN
+        await type_into(pilot, "#arms", "5")
+        assert not app.query_one("#arms", Input).has_class("-invalid")
+        assert text_of(app, "#bandit-error").strip() == ""
+
+
+async def test_a_q_list_of_the_wrong_length_is_refused_at_q():
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await open_bandit(pilot)
+        await type_into(pilot, "#q", "1, 2")
+        assert app.query_one("#q", Input).has_class("-invalid")
+        assert "q*: needs one value per arm: 5 values (got 2)" in text_of(app, "#bandit-error")
+        await type_into(pilot, "#arms", "2")
+        assert pane.config.q == (1.0, 2.0) and pane.config.arms == 2
+        assert not app.query_one("#q", Input).has_class("-invalid")
+
+
+async def test_too_many_runs_says_the_memory_limit():
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_bandit(pilot)
+        await type_into(pilot, "#steps", "1000000")
+        assert "the limit is 1 GiB, which allows at most 328,146 steps with 200 runs" in text_of(app, "#bandit-error")
+        assert app.query_one("#runs", Input).has_class("-invalid")
+
+
+async def test_the_eta_slider_and_checkboxes_set_the_config_and_start_again():
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await open_bandit(pilot)
+        await pilot.press("right", "right")
+        await settle(pilot)
+        app.query_one("#eta", FloatSlider).value = 0.5
+        app.query_one("#baseline", Checkbox).value = True
+        await settle_after_typing(pilot)
+        assert (pane.config.eta, pane.config.baseline) == (0.5, True)
+        assert pane.snapshot.state.t == 0 and pane.snapshot.results[0].config.eta == 0.5
+
+
+async def test_plateau_preset_fills_the_form_and_reproduces_the_long_plateau():
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await open_bandit(pilot)
+        await pilot.press("p")
+        assert app.query_one("#q", Input).value == "1, 0.9, 0.1"
+        assert app.query_one("#theta", Input).value == "0, 5, 0"
+        assert app.query_one("#exact", Checkbox).value
+        await pilot.press("space")
+        await settle(pilot)
+        pi_best = pane.snapshot.results[0].pi_optimal
+        assert np.argmax(pi_best >= 0.5) == 6887
+        assert "exact gradient: no pulls" in text_of(app, "#bars")
+        assert "π1" in text_of(app, "#legend")
+
+
+async def test_v_cycles_the_plots():
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_bandit(pilot)
+        tabs = app.query_one("#views", Tabs)
+        seen = [tabs.active]
+        for _ in range(4):
+            await pilot.press("v")
+            seen.append(tabs.active)
+        assert seen == ["view-pi", "view-optimal", "view-reward", "view-regret", "view-pi"]
+
+
+async def test_palette_lists_the_bandit_actions_and_question_mark_explains_the_lab():
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_bandit(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Bandit: step", "Bandit: Sutton & Barto, Figure 2.5", "Bandit: Entropy bonus rescues the lock-in"} <= set(titles)
+        await pilot.press("question_mark")
+        assert "θ_i += η_t (R − b)(1[a=i] − π_i)" in app.screen.query_one(Markdown).source

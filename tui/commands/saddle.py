@@ -1,0 +1,126 @@
+"""`gan-tui saddle`: the saddle lab's options and its headless run or step-size sweep."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.table import Table
+
+from core.minmax import (
+    GAMES,
+    METHODS,
+    SaddleConfig,
+    Sweep,
+    SweepRange,
+    Theory,
+    Trajectory,
+    parse_setting,
+    simulate,
+    sweep,
+    theory,
+)
+from tui.commands.output import print_json
+from tui.presets import config_from_mapping, load_preset
+
+NAME = "saddle"
+SUMMARY = "gradient descent-ascent on a saddle: step sizes, methods and their theory"
+
+STATUS_STYLES = {"converged": "bold green", "diverged": "bold red", "cycling": "bold yellow", "running": "bold cyan"}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--game", metavar="GAME", help=f"one of {', '.join(GAMES)} (default quadratic)")
+    parser.add_argument("--method", metavar="METHOD", help=f"one of {', '.join(METHODS)} (default gda)")
+    parser.add_argument("--a", metavar="A", help="quadratic game f = a x² − b y²: a > 0 (default 4)")
+    parser.add_argument("--b", metavar="B", help="quadratic game: b > 0 (default 4)")
+    parser.add_argument("--eta", metavar="ETA", help="step size, 0 < η ≤ 10 (default 0.24)")
+    parser.add_argument("--steps", metavar="N", help="number of steps, 1 to 10000 (default 200)")
+    parser.add_argument("--start", metavar="X,Y", help="start point (default 1,1); write --start=-1,1 when x is negative")
+    parser.add_argument("--gamma", metavar="G", help="consensus / R1 strength γ ≥ 0 (default 1)")
+    parser.add_argument("--sweep", metavar="LO:HI:N", help="headless: run N step sizes from LO to HI instead of one")
+
+
+def config_from_args(args: argparse.Namespace) -> SaddleConfig:
+    config = SaddleConfig()
+    if args.preset:
+        config = config_from_mapping(SaddleConfig, load_preset(NAME, args.preset).config)
+    given = {name: parse_setting(name, text) for name in ("game", "method", "a", "b", "eta", "steps", "start", "gamma")
+             if (text := getattr(args, name)) is not None}
+    config = config_from_mapping(SaddleConfig, given, config)
+    if args.sweep is not None:
+        SweepRange.parse(args.sweep)  # refuse a bad range before anything runs
+    return config
+
+
+def run_headless(args: argparse.Namespace, config: SaddleConfig, console: Console) -> int:
+    if args.sweep is not None:
+        result = sweep(config, SweepRange.parse(args.sweep).etas())
+        if args.json:
+            print_json(sweep_json(result))
+        else:
+            console.print(sweep_table(config, result))
+        return 0
+    trajectory, known = simulate(config), theory(config)
+    if args.json:
+        print_json(run_json(config, trajectory, known))
+    else:
+        console.print(summary(config, trajectory, known))
+    return 0
+
+
+def run_json(config: SaddleConfig, trajectory: Trajectory, known: Theory) -> dict:
+    """The documented --json contract: one point per step taken, the start included."""
+    return {
+        "game": config.game,
+        "method": config.method,
+        "eta": config.eta,
+        "steps": config.steps,
+        "start": list(config.start),
+        "trajectory": trajectory.points.tolist(),
+        "final": list(trajectory.final),
+        "final_norm": trajectory.final_norm,
+        "status": trajectory.status,
+        "theory": {
+            "spectral_radius": known.spectral_radius,
+            "eta_range": None if known.eta_range is None else list(known.eta_range),
+            "best_eta": known.best_eta,
+        },
+    }
+
+
+def sweep_json(result: Sweep) -> dict:
+    return {
+        "sweep": [
+            {"eta": float(eta), "final_norm": float(norm), "status": status}
+            for eta, norm, status in zip(result.etas, result.final_norm, result.status)
+        ]
+    }
+
+
+def summary(config: SaddleConfig, trajectory: Trajectory, known: Theory) -> Table:
+    run = Table(title=f"{config.game} · {config.method} · η = {config.eta:g} · from ({config.start[0]:g}, {config.start[1]:g})",
+                show_header=False)
+    run.add_column(style="bold")
+    run.add_column()
+    run.add_row("status", f"[{STATUS_STYLES[trajectory.status]}]{trajectory.status}[/] after {trajectory.steps_taken} of {config.steps} steps")
+    run.add_row("final point", "({:.6g}, {:.6g})".format(*trajectory.final))
+    run.add_row("‖z − z*‖", f"{trajectory.final_norm:.6g}")
+    observed = trajectory.observed_rate()
+    run.add_row("observed rate", "—" if observed is None else f"{observed:.6g} per step")
+    run.add_row("spectral radius ρ", f"{known.spectral_radius:.6g} ({'< 1: converges' if known.converges else '≥ 1: does not converge'})")
+    if known.eta_range is not None:
+        run.add_row("converges for", f"{known.eta_range[0]:g} < η < {known.eta_range[1]:.6g}")
+    if known.best_eta is not None:
+        run.add_row("best η", f"{known.best_eta:.6g}")
+    run.add_row("note", known.note)
+    return run
+
+
+def sweep_table(config: SaddleConfig, result: Sweep) -> Table:
+    table = Table(title=f"{config.game} · {config.method} · {config.steps} steps from ({config.start[0]:g}, {config.start[1]:g})")
+    for column in ("η", "‖z − z*‖ at the end", "status"):
+        table.add_column(column, justify="right")
+    for eta, norm, status in zip(result.etas, result.final_norm, result.status):
+        table.add_row(f"{eta:.6g}", f"{norm:.4g}", f"[{STATUS_STYLES[status]}]{status}[/]")
+    return table

@@ -1,0 +1,102 @@
+"""A plotext line plot of per-step series, binned to the plot's width before plotext sees them.
+
+The legend is left to the caller (legend_text) so that it never covers the lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rich.text import Text
+from textual.app import RenderResult
+from textual_plotext import PlotextPlot
+
+# plotext's braille marker puts two points in a character cell
+POINTS_PER_CELL = 2
+# a redraw reads at most this many evenly spaced values of a line, however long it is
+MAX_SOURCE_POINTS = 8192
+# line colours in order, as RGB so that plotext and rich draw the same colour
+PALETTE = (
+    (0, 175, 255), (255, 135, 0), (95, 215, 95), (215, 95, 215), (255, 215, 0),
+    (0, 215, 175), (255, 95, 95), (175, 135, 255), (175, 175, 175), (135, 95, 0),
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    values: np.ndarray  # one value per step; step t (1-based) is values[t - 1]
+
+
+def bin_means(values: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """Steps (1-based, each bin's middle) and the mean of each of at most `bins` equal runs of
+    `values`, so a long noisy history is drawn as its average rather than its extremes.
+    Beyond MAX_SOURCE_POINTS values, every stride-th one is used, so a redraw costs the same
+    for a million steps as for eight thousand."""
+    count = len(values)
+    if count <= bins:
+        return np.arange(1, count + 1, dtype=float), np.asarray(values, dtype=float)
+    stride = -(-count // MAX_SOURCE_POINTS)
+    sampled = np.asarray(values[::stride], dtype=float)
+    edges = np.linspace(0, len(sampled), min(bins, len(sampled)) + 1).astype(int)
+    sums = np.add.reduceat(sampled, edges[:-1])
+    middles = (edges[:-1] + edges[1:] - 1) / 2 * stride + 1  # 0-based sample index -> 1-based step
+    return middles, sums / np.diff(edges)
+
+
+def round_ticks(top: float, most: int = 5) -> list[float]:
+    """0 and multiples of 1, 2, 2.5 or 5 × 10^k up to `top`, at most `most` + 1 of them."""
+    if top <= 0:
+        return [0.0]
+    spacing = 10.0 ** np.floor(np.log10(top / most))
+    spacing *= next(factor for factor in (1, 2, 2.5, 5, 10) if top / (spacing * factor) <= most)
+    return [round(float(tick), 12) for tick in np.arange(0.0, top + spacing / 2, spacing) if tick <= top]
+
+
+def tick_label(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:g}"
+
+
+def legend_text(lines: list[Line]) -> Text:
+    """A ━ in each line's colour and its label, for a Static beside the plot."""
+    legend = Text()
+    for colour, line in zip(PALETTE, lines):
+        legend.append("━━ ", style="rgb({},{},{})".format(*colour))
+        legend.append(line.label + "  ")
+    return legend
+
+
+class LinePlot(PlotextPlot):
+    """Lines over steps 1..steps with a title; show() sets new data and the widget redraws itself."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._lines: list[Line] = []
+        self._title = ""
+        self._steps = 1
+        self._y_limits: tuple[float, float] | None = None
+
+    def show(self, lines: list[Line], title: str, steps: int, y_limits: tuple[float, float] | None = None) -> None:
+        """At most len(PALETTE) lines; the x axis runs to `steps` however far the lines have got."""
+        self._lines, self._title, self._steps, self._y_limits = lines[: len(PALETTE)], title, steps, y_limits
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        plt = self.plt
+        plt.clear_data()
+        plt.title(self._title)
+        bins = max(2, POINTS_PER_CELL * self.size.width)
+        for colour, line in zip(PALETTE, self._lines):
+            steps, values = bin_means(line.values, bins)
+            finite = np.isfinite(values)  # a diverged run's NaNs are left out, not drawn
+            if finite.any():
+                plt.plot(steps[finite].tolist(), values[finite].tolist(), color=colour, marker="braille")
+        x_ticks = round_ticks(self._steps)
+        plt.xlim(0, self._steps)
+        plt.xticks(x_ticks, [tick_label(tick) for tick in x_ticks])
+        if self._y_limits:
+            low, high = self._y_limits
+            y_ticks = [low + tick for tick in round_ticks(high - low, most=4)]
+            plt.ylim(low, high)
+            plt.yticks(y_ticks, [tick_label(tick) for tick in y_ticks])
+        return super().render()

@@ -76,8 +76,7 @@ class GanTuiApp(App[None]):
         """Quit; panes with work in flight (a training child) start winding it down first, so it overlaps
         with the app closing."""
         for lab in LABS:
-            pane = self.query_one(f"TabPane#{lab.id}").children[0]
-            getattr(pane, "prepare_to_quit", lambda: None)()
+            getattr(self.lab_pane(lab.id), "prepare_to_quit", lambda: None)()
         self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -10,7 +10,6 @@ import threading
 import time
 
 import numpy as np
-import pytest
 from rich.console import Console
 from textual.widgets import Input, Select, Static
 
@@ -140,7 +139,7 @@ async def test_a_short_glyphs_run_trains_pauses_resumes_and_stops_with_a_checkpo
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.query_one(GanPane)
         await pilot.press("s")
-        await wait_for(pilot, lambda: pane.histories[0].samples is not None and pane.histories[0].step >= 20)
+        await wait_for(pilot, lambda: pane.histories[0].samples is not None and len(pane.histories[0].records) >= 2)
         history = pane.histories[0]
         assert history.started.device == "cpu" and history.started.run_dir == str(out)
         assert history.samples.grid.shape == (242, 242, 3)  # 8 x 8 glyphs of 28 pixels with 2-pixel gutters
@@ -221,7 +220,7 @@ async def test_a_failed_run_says_why_and_t_shows_the_traceback():
                        "Traceback (most recent call last):\n  File \"trainer.py\", line 1\nNonFiniteLoss")),
         ]))
         await pilot.pause(0.5)
-        assert "Training failed at step 7: d_loss became nan" in text_of(app, "#gan-message")
+        assert "Failed at step 7: d_loss became nan" in text_of(app, "#gan-message")
         assert "failed" in text_of(app, "#gan-status")
         pane.focus()
         await pilot.press("t")
@@ -286,3 +285,58 @@ async def test_watch_mode_on_a_headless_run_shows_its_last_step_and_how_it_ended
         assert "completed" in status and "step 30/30" in status
         assert pane.histories[0].samples.step == 30  # the last grid, a scatter plot of the 2-D samples
         assert app.query_one("#latest-grid").image is not None
+
+
+async def test_watching_several_runs_overlays_their_losses_one_colour_each(tmp_path):
+    runs = []
+    for name, d_loss in (("a", 1.3), ("b", 0.4)):
+        run = tmp_path / name
+        (run / "samples").mkdir(parents=True)
+        (run / "config.json").write_text(json.dumps(TINY.to_dict()))
+        with open(run / "metrics.jsonl", "w") as metrics:
+            for step in (10, 20):
+                record = Progress(step=step, epoch=step / 10, time=step / 20, d_loss=d_loss, g_loss=0.7,
+                                  d_real=0.6, d_fake=0.4, images_per_s=320.0).record()
+                metrics.write(json.dumps(record) + "\n")
+        runs.append(str(run))
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(watch=tuple(runs))})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        await wait_for(pilot, lambda: all(history.step == 20 for history in pane.histories), timeout=5)
+        lines = {line.label: line for line in app.query_one("#loss-chart").lines}
+        assert lines["a D"].y.tolist() == [1.3, 1.3] and lines["b D"].y.tolist() == [0.4, 0.4]
+        assert lines["a D"].colour != lines["b D"].colour
+        await pilot.pause(0.6)
+        assert text_of(app, "#gan-status").startswith("a (1/2")
+        pane.focus()
+        await pilot.press("r")
+        assert text_of(app, "#gan-status").startswith("b (2/2")
+
+
+async def test_a_preset_fills_the_form_and_question_mark_explains_the_lab():
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.query_one("#preset", Select).value = "wgan-c0.1"
+        await pilot.pause()
+        assert app.query_one("#f-objective", Select).value == "wgan"
+        assert app.query_one("#f-clip", Input).value == "0.1" and not app.query_one("#f-clip").disabled
+        assert app.query_one(GanPane).config.clip == 0.1
+        assert app.query_one("#f-sample_epochs", Input).value == "1, 10, 30, 50"  # the pane's snapshots
+        app.query_one(GanPane).focus()
+        await pilot.press("question_mark")
+        assert "log 4" in app.screen.query_one("Markdown").source
+
+
+async def test_a_corrupt_metrics_file_is_reported_in_the_pane_and_the_app_keeps_running(tmp_path):
+    run = tmp_path / "run"
+    (run / "samples").mkdir(parents=True)
+    (run / "config.json").write_text(json.dumps(TINY.to_dict()))
+    (run / "metrics.jsonl").write_text('{"step": 10, "epoch": 1.0, "time": 0.5,\n')
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(watch=(str(run),))})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        await wait_for(pilot, lambda: pane.histories[0].failure is not None, timeout=5)
+        await pilot.pause(0.6)
+        assert f"cannot read {run}" in text_of(app, "#gan-message")
+        await pilot.press("2")
+        assert app.active_lab == "saddle"

@@ -91,6 +91,14 @@ def test_area_resampling_averages_the_pixels_each_output_covers():
     assert area_resize(gradient, 1, 4)[0, :, 0].tolist() == [10, 50, 100, 140]
 
 
+def test_max_resampling_keeps_a_single_bright_point_that_averaging_would_dim():
+    scatter = np.zeros((96, 96, 3), dtype=np.uint8)
+    scatter[50, 70] = (255, 190, 50)
+    kept = fit_image(scatter, width=24, height=12, shrink="max")  # 96 -> 24 pixels: 4 x 4 blocks
+    assert kept.shape == (24, 24, 3) and kept[12, 17].tolist() == [255, 190, 50]
+    assert fit_image(scatter, width=24, height=12)[12, 17].tolist() == [16, 12, 3]  # the area mean: 1/16 of it
+
+
 def test_nearest_resampling_picks_the_pixel_under_each_centre():
     image = np.arange(4, dtype=np.uint8).reshape(1, 4, 1).repeat(3, axis=2)
     assert nearest_resize(image, 1, 2)[0, :, 0].tolist() == [1, 3]

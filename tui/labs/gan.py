@@ -11,6 +11,7 @@ import contextlib
 import math
 import os
 import time
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -40,11 +41,11 @@ from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart
 from tui.widgets.halfblock import HalfBlockImage
 from tui.widgets.series_chart import Level, Line, SeriesChart
 
-REDRAW_INTERVAL_S = 0.25      # status line and images: 4 updates a second at most
+REDRAW_INTERVAL_S = 0.5       # status line and images: 2 updates a second at most
 WATCH_POLL_S = 0.5            # how often watch mode looks for new lines and samples
 QUIT_GRACE_S = 1.5            # a stopping child gets this long to save its checkpoint before it is killed
 DEFAULT_SAMPLE_EVERY = 100    # steps between sample grids when a config leaves it to the listener (0)
-COMPACT_WIDTH, COMPACT_HEIGHT = 90, 22   # the pane's own size (an 80x24 terminal gives 78x20): below either, snapshots and summary go
+COMPACT_WIDTH, COMPACT_HEIGHT = 90, 22   # the pane's own size (80x24 gives 78x20): below either, the snapshots fold away
 FORM_BESIDE_RUN_WIDTH = 150   # narrower than this, the form steps aside while a run trains (f brings it back)
 ZOOMS = (4, 2, 8)             # images per side of the sample grid shown, cycled with z; the first is the default
 CLASS_CHOICES = (("3 of each class", "all"), *((f"class {k}", str(k)) for k in range(10)))  # conditional runs
@@ -200,7 +201,7 @@ class GanPane(Horizontal, can_focus=True):
         self.paused = False
         self._drawn_samples: list[Any] = [None] * (1 + len(SNAPSHOT_EPOCHS))
         self._status_dirty = True
-        self._form_shown = True
+        self._form_choice: bool | None = None  # set by f; None: the form places itself
         self.zoom = ZOOMS[0]
 
     # --- layout ------------------------------------------------------------------------------------------
@@ -274,10 +275,12 @@ class GanPane(Horizontal, can_focus=True):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < COMPACT_WIDTH or self.size.height < COMPACT_HEIGHT, "-compact")
-        self._show_form(self._form_shown)
+        self._place_form()
 
-    def _show_form(self, shown: bool) -> None:
-        self._form_shown = shown
+    def _place_form(self) -> None:
+        """The form shows before a run and beside one where there is room; f overrides that until the next reset."""
+        wanted = not self.histories or self.size.width >= FORM_BESIDE_RUN_WIDTH
+        shown = wanted if self._form_choice is None else self._form_choice
         self.query_one("#gan-form").display = shown and not self.watching
 
     # --- the form ------------------------------------------------------------------------------------------
@@ -359,7 +362,7 @@ class GanPane(Horizontal, can_focus=True):
 
     def load_preset(self, name: str) -> None:
         preset = load_preset("gan", name)
-        self._fill_form(config_from_mapping(GanConfig, preset.config))
+        self._fill_form(with_pane_defaults(config_from_mapping(GanConfig, preset.config)))
         self.notify(preset.description or preset.title, title=preset.title)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -395,11 +398,15 @@ class GanPane(Horizontal, can_focus=True):
         self._update_form_state()
         self._pump_live(self.handle)
 
-    @work(thread=True, exclusive=True, group="gan-events")
+    @work(thread=True, exclusive=True, group="gan-events", exit_on_error=False)
     def _pump_live(self, handle: Any) -> None:
         """Start the child, then forward its events until it is done; never touches the widgets."""
         worker = get_current_worker()
-        handle.start()
+        try:
+            handle.start()
+        except Exception as error:  # noqa: BLE001 - no child, no run: say so in the pane
+            self.post_message(RunEvents([(0, Failed(0, f"could not start training: {error}", traceback.format_exc()))]))
+            return
         while not worker.is_cancelled:
             events = handle.poll(timeout=0.1)
             if events:
@@ -472,11 +479,19 @@ class GanPane(Horizontal, can_focus=True):
         self._reset(histories, [Path(path).name or str(path) for path in self.session.watch], [w.config for w in watchers])
         self._pump_watch(watchers)
 
-    @work(thread=True, exclusive=True, group="gan-events")
+    @work(thread=True, exclusive=True, group="gan-events", exit_on_error=False)
     def _pump_watch(self, watchers: list[Any]) -> None:
+        """Poll every folder, forward what is new; a folder that cannot be read ends as a failed run."""
         worker = get_current_worker()
-        while not worker.is_cancelled:
-            batch = [(index, event) for index, watcher in enumerate(watchers) for event in watcher.poll()]
+        following = dict(enumerate(watchers))
+        while not worker.is_cancelled and following:
+            batch = []
+            for index, watcher in list(following.items()):
+                try:
+                    batch += [(index, event) for event in watcher.poll()]
+                except Exception as error:  # noqa: BLE001 - a corrupt file is shown, never a crash
+                    batch.append((index, Failed(0, f"cannot read {watcher.path}: {error}", traceback.format_exc())))
+                    del following[index]
             if batch:
                 self.post_message(RunEvents(batch))
             time.sleep(WATCH_POLL_S)
@@ -492,8 +507,8 @@ class GanPane(Horizontal, can_focus=True):
 
     def _reset(self, histories: list[RunHistory], names: list[str], configs: list[GanConfig]) -> None:
         self.histories, self.run_names, self.run_configs, self.shown_run = histories, names, configs, 0
-        if self.size.width:
-            self._show_form(not histories or self.size.width >= FORM_BESIDE_RUN_WIDTH)
+        self._form_choice = None
+        self._place_form()
         self._drawn_samples = [None] * (1 + len(SNAPSHOT_EPOCHS))
         self._plot_lines()
         self._redraw()
@@ -514,11 +529,15 @@ class GanPane(Horizontal, can_focus=True):
             self._redraw()
 
     def _redraw(self) -> None:
+        """Status, failure message and sample images. The status has a fixed height, so updating it
+        repaints two lines instead of laying the whole screen out again."""
         self._status_dirty = False
-        self.query_one("#gan-status", Static).update(self._status_text())
+        self.query_one("#gan-status", Static).update(self._status_text(), layout=False)
         message = self._message_text()
-        self.query_one("#gan-message", Static).update(message)
-        self.query_one("#gan-message", Static).display = bool(message.plain)
+        message_line = self.query_one("#gan-message", Static)
+        if message_line.display or message.plain:
+            message_line.update(message)
+            message_line.display = bool(message.plain)
         self._draw_samples()
 
     def _shown(self) -> RunHistory | None:
@@ -528,9 +547,12 @@ class GanPane(Horizontal, can_focus=True):
         return self.run_configs[self.shown_run] if self.run_configs else self.config
 
     def _status_text(self) -> Text:
-        history = self._shown()
+        """Two lines: how far the run is and how fast; then where it runs, and with what settings."""
+        history, config = self._shown(), self._shown_config()
+        settings = (f"{config.model} · {config.objective} · {config.data} · lr D {config.effective('lr_d'):g}"
+                    f" · lr G {config.effective('lr_g'):g} · batch {config.batch} · z {config.z_dim}")
         if history is None:
-            return Text("No run yet: set it up on the left and press s to start.", style="dim")
+            return Text.assemble(("No run yet: set it up on the left and press s to start.\n", "dim"), (settings, "dim"))
         state = "paused" if self.paused and not history.ended else history.state
         style = {"running": "bold green", "paused": "bold yellow", "failed": "bold red", "completed": "bold cyan"}.get(state, "bold")
         text = Text()
@@ -541,29 +563,23 @@ class GanPane(Horizontal, can_focus=True):
         total = f"/{started.total_steps:,}" if started else ""
         text.append(f"  step {history.step:,}{total}")
         if progress:
-            text.append(f"  epoch {progress.epoch:.2f}  {progress.images_per_s:,.0f} img/s")
-            text.append(f"  {format_duration(progress.time)} elapsed")
+            text.append(f"  epoch {progress.epoch:.2f}  {progress.images_per_s:,.0f} img/s  {format_duration(progress.time)} elapsed")
         if not history.ended:
             text.append(f"  ETA {format_duration(history.eta_seconds)}")
+        text.append("\n")
         if started:
-            text.append(f"  {started.device}", style="cyan")
-            if started.run_dir:
-                text.append(f"  {started.run_dir}", style="dim")
+            text.append(started.device, style="cyan")
+            text.append(f"  {started.run_dir or 'no run folder'}  ", style="dim")
+        text.append("(watching, read-only) " if self.watching else "", style="dim italic")
+        text.append(settings, style="dim")
         return text
 
     def _message_text(self) -> Text:
         history = self._shown()
         if history is None or not history.failure:
-            if self.has_class("-compact"):
-                return Text("")
-            config = self._shown_config()
-            text = Text(f"{config.model} · {config.objective} · {config.data} · lr D {config.effective('lr_d'):g}"
-                        f" · lr G {config.effective('lr_g'):g} · batch {config.batch} · z {config.z_dim}", style="dim")
-            if self.watching:
-                text.append("  (watching, read-only)", style="dim italic")
-            return text
+            return Text("")
         failure = history.failure
-        return Text(f"Training failed at step {failure.step}: {failure.message}  (t: traceback)", style="bold red")
+        return Text(f"Failed at step {failure.step}: {failure.message}  (t: traceback)", style="bold red")
 
     def _plot_lines(self) -> None:
         """Hand both charts views of the series as they are now (cheap: the charts downsample when they redraw)."""
@@ -621,18 +637,18 @@ class GanPane(Horizontal, can_focus=True):
         label = "samples" + (f" · step {samples.step:,} · epoch {samples.epoch:.1f}" if samples else " from fixed noise")
         config = self._shown_config()
         self.query_one("#class-picker").display = config.conditional and not config.is_points
-        self.query_one("#latest-label", Label).update(label)
+        self.query_one("#latest-label", Label).update(label, layout=False)
         epochs = history.snapshot_epochs if history else SNAPSHOT_EPOCHS
         for index in range(len(SNAPSHOT_EPOCHS)):
             epoch = epochs[index] if index < len(epochs) else None
             snapshot = history.snapshot_for(epoch) if history and epoch is not None else None
             grids.append(snapshot.grid if snapshot else None)
-            self.query_one(f"#snapshot-label-{index}", Label).update("" if epoch is None else f"epoch {epoch}" + ("" if snapshot else " ·"))
+            self.query_one(f"#snapshot-label-{index}", Label).update("" if epoch is None else f"epoch {epoch}", layout=False)
         images = [self.query_one("#latest-grid", HalfBlockImage), *(self.query_one(f"#snapshot-{i}", HalfBlockImage) for i in range(len(SNAPSHOT_EPOCHS)))]
         for index, (image, grid) in enumerate(zip(images, grids)):
             if self._drawn_samples[index] is not grid:
                 self._drawn_samples[index] = grid
-                image.update(self._view(grid))
+                image.update(self._view(grid), shrink="max" if self._shown_config().is_points else "area")
 
     def action_next_class(self) -> None:
         """c: the next choice of the conditional class picker (three of each class, then class 0 to 9)."""
@@ -671,10 +687,11 @@ class GanPane(Horizontal, can_focus=True):
             self.notify("No failure to explain.", severity="information")
             return
         failure = history.failure
-        self.app.push_screen(TracebackScreen(f"Training failed at step {failure.step}: {failure.message}", failure.traceback))
+        self.app.push_screen(TracebackScreen(f"Failed at step {failure.step}: {failure.message}", failure.traceback))
 
     def action_toggle_form(self) -> None:
-        self._show_form(not self._form_shown)
+        self._form_choice = not self.query_one("#gan-form").display
+        self._place_form()
 
     def action_focus_pane(self) -> None:
         self.focus()

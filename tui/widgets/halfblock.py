@@ -78,11 +78,23 @@ def area_resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
     return np.clip(np.rint(mean), 0, 255).astype(np.uint8)
 
 
-def fit_image(image: np.ndarray, width: int, height: int) -> np.ndarray:
+def max_resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Shrink an HxWxC image to height x width keeping the brightest value of each block of source pixels.
+
+    Output pixel i takes the maximum over source pixels [floor(i n/out), floor((i+1) n/out)): a single
+    bright point, such as one sample on a scatter plot, survives any shrinking.
+    """
+    rows = (np.arange(height) * image.shape[0]) // height
+    columns = (np.arange(width) * image.shape[1]) // width
+    return np.maximum.reduceat(np.maximum.reduceat(image, rows, axis=0), columns, axis=1)
+
+
+def fit_image(image: np.ndarray, width: int, height: int, shrink: str = "area") -> np.ndarray:
     """The image scaled to fit `width` x `height` character cells (2 * height pixel rows), aspect kept.
 
     Enlarging uses a whole-number factor and nearest pixels, so every source pixel stays a crisp equal
-    block; shrinking averages (area resampling), so thin strokes fade instead of vanishing.
+    block. Shrinking averages by default ("area"), so thin strokes fade instead of vanishing; "max"
+    keeps each block's brightest pixel, for sparse pictures such as scatter plots.
     """
     image = as_pixels(image)
     rows, columns = image.shape[:2]
@@ -92,7 +104,8 @@ def fit_image(image: np.ndarray, width: int, height: int) -> np.ndarray:
     if scale >= 1:
         factor = int(scale)
         return image if factor == 1 else nearest_resize(image, rows * factor, columns * factor)
-    return area_resize(image, max(1, int(rows * scale)), max(1, int(columns * scale)))
+    resize = {"area": area_resize, "max": max_resize}[shrink]
+    return resize(image, max(1, int(rows * scale)), max(1, int(columns * scale)))
 
 
 def _colour(rgb: int) -> Color:
@@ -119,13 +132,14 @@ def _pack(colours: np.ndarray) -> np.ndarray:
     return (colours[..., 0] << 16) | (colours[..., 1] << 8) | colours[..., 2]
 
 
-def halfblock_strips(image: np.ndarray) -> list[Strip]:
-    """One Strip per cell row; neighbouring cells of the same two colours share one Segment.
+def halfblock_strips(image: np.ndarray, pad: tuple[int, int, int] = (0, 0, 0)) -> list[Strip]:
+    """One Strip per cell row; neighbouring cells of the same two colours share one Segment (`pad` fills
+    the bottom half of the last row of an odd-height image).
 
     The runs of equal cells are found for the whole image at once in numpy; Python then only
     builds one Segment per run, with one Style per distinct colour pair.
     """
-    top, bottom = halfblock_cells(image)
+    top, bottom = halfblock_cells(image, pad)
     rows, width = top.shape[:2]
     if rows == 0 or width == 0:
         return []
@@ -154,9 +168,11 @@ class HalfBlockImage(Widget):
 
     DEFAULT_CSS = "HalfBlockImage { width: 1fr; height: 1fr; }"
 
-    def __init__(self, image: np.ndarray | None = None, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, image: np.ndarray | None = None, *, shrink: str = "area", name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._image = None if image is None else as_pixels(image)
+        self._shrink = shrink
         self._cache_size: Size | None = None
         self._lines: list[Strip] = []
 
@@ -164,9 +180,10 @@ class HalfBlockImage(Widget):
     def image(self) -> np.ndarray | None:
         return self._image
 
-    def update(self, image: np.ndarray | None) -> None:
-        """Show `image` (HxW grayscale or HxWx3 RGB, uint8), or nothing for None."""
+    def update(self, image: np.ndarray | None, shrink: str | None = None) -> None:
+        """Show `image` (HxW grayscale or HxWx3 RGB, uint8), or nothing for None; `shrink` as in fit_image."""
         self._image = None if image is None else as_pixels(image)
+        self._shrink = shrink or self._shrink
         self._cache_size = None
         self.refresh()
 
@@ -183,7 +200,9 @@ class HalfBlockImage(Widget):
             return
         self._cache_size = size
         blank = self.rich_style
-        strips = [] if self._image is None else halfblock_strips(fit_image(self._image, size.width, size.height))
+        background = blank.bgcolor.get_truecolor() if blank.bgcolor else (0, 0, 0)
+        fitted = None if self._image is None else fit_image(self._image, size.width, size.height, self._shrink)
+        strips = [] if fitted is None else halfblock_strips(fitted, tuple(background))
         top = (size.height - len(strips)) // 2
         self._lines = [Strip.blank(size.width, blank)] * size.height
         for row, strip in enumerate(strips):

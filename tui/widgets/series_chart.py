@@ -1,26 +1,35 @@
-"""A plotext line chart for live series: redrawn a few times a second at most, however fast data arrives.
+"""A plotext line chart for live series: rebuilt at most a few times a second, never on the event loop.
 
-`show` only stores what to draw and marks the chart dirty; a timer rebuilds the plot when dirty.
-Each line is downsampled to about two points per column before plotext sees it, so a redraw costs
-the same after a million steps as after a hundred.
+`show` only stores what to draw and marks the chart dirty. A timer starts a rebuild when the chart
+is dirty; the rebuild runs in a thread worker: plotext's canvas, the parse of its ANSI output and
+the cut into one Strip per line (together tens of milliseconds). The event loop only swaps the
+strips in, so a key press never waits behind a plot. Each line is downsampled to about two points
+per column first, so a rebuild costs the same after a million steps as after a hundred.
 """
 
 from __future__ import annotations
 
+import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from rich.console import Console
+from rich.text import Text
+from textual import work
+from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from core.series import downsample
 
 Colour = tuple[int, int, int]
+_PLOTEXT = threading.Lock()
 
 
 @dataclass(frozen=True)
 class Line:
-    """A series to draw: x and y are read at the next redraw, so they may be views of growing data."""
+    """A series to draw: x and y are read at the next rebuild, so they may be views of growing data."""
 
     x: np.ndarray
     y: np.ndarray
@@ -37,8 +46,22 @@ class Level:
     colour: Colour
 
 
+@dataclass(frozen=True, repr=False)  # the worker's description would print every array
+class _Figure:
+    """Everything one rebuild needs, taken on the event loop so the worker reads nothing that changes."""
+
+    title: str
+    x_label: str
+    lines: tuple[tuple[np.ndarray, np.ndarray, Colour, str | None], ...]
+    levels: tuple[Level, ...]
+    y_limits: tuple[float, float] | None
+    width: int
+    height: int
+    theme: str
+
+
 class SeriesChart(PlotextPlot):
-    REDRAWS_PER_SECOND = 4
+    REDRAWS_PER_SECOND = 2
 
     def __init__(self, title: str = "", *, x_label: str = "step", id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -49,6 +72,7 @@ class SeriesChart(PlotextPlot):
         self.y_limits: tuple[float, float] | None = None
         self.redraws = 0
         self._dirty = True
+        self._drawn: list[Strip] = []
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -56,37 +80,73 @@ class SeriesChart(PlotextPlot):
 
     def show(self, lines: Sequence[Line], levels: Sequence[Level] = (), title: str | None = None,
              y_limits: tuple[float, float] | None = None) -> None:
-        """Draw these lines and levels at the next redraw; y_limits fixes the y axis (None: fit the data)."""
+        """Draw these lines and levels at the next rebuild; y_limits fixes the y axis (None: fit the data)."""
         self.lines, self.levels, self.y_limits = list(lines), list(levels), y_limits
         if title is not None:
             self.title = title
         self._dirty = True
 
     def on_resize(self) -> None:
-        self._dirty = True  # the number of points worth drawing follows the width
+        self._dirty = True  # the plot is built for a size, and the points worth drawing follow the width
 
     def redraw_if_dirty(self) -> None:
-        if not self._dirty or not self.is_mounted or self.size.width == 0:
+        width, height = self.size
+        if not self._dirty or not self.is_mounted or width == 0 or height == 0:
             return
         self._dirty = False
         self.redraws += 1
-        plt = self.plt
-        plt.clear_figure()  # limits and ticks too, not only the data
-        plt.title(self.title)
-        plt.xlabel(self.x_label)
-        max_points = 2 * max(self.size.width, 10)
-        x_range: list[float] = []
-        for line in self.lines:
-            x, y = downsample(line.x, line.y, max_points)
-            if len(x):
-                plt.plot(x.tolist(), y.tolist(), marker="braille", color=line.colour, label=line.label)
-                x_range += [float(x[0]), float(x[-1])]
-        if x_range:
-            low, high = min(x_range), max(x_range)
-            for level in self.levels:
-                plt.plot([low, high], [level.y, level.y], marker="braille", color=level.colour, label=level.label)
-            ticks = np.unique(np.rint(np.linspace(low, high, max(2, min(5, self.size.width // 14)))))
-            plt.xticks(ticks.tolist(), [f"{tick:,.0f}" for tick in ticks])
-            if self.y_limits:
-                plt.ylim(*self.y_limits)
+        lines = tuple((line.x, line.y, line.colour, line.label) for line in self.lines)
+        theme = self._get_plotext_theme_name(self.app.theme)
+        self._rebuild(_Figure(self.title, self.x_label, lines, tuple(self.levels), self.y_limits, width, height, theme))
+
+    @work(thread=True, exclusive=True, group="chart", exit_on_error=False)  # a failed build keeps the last plot
+    def _rebuild(self, figure: _Figure) -> None:
+        drawn = chart_strips(build_chart(self.plt, figure), figure.width)
+        self.app.call_from_thread(self._show_drawn, drawn)
+
+    def _show_drawn(self, drawn: list[Strip]) -> None:
+        width, style = self.size.width, self.rich_style
+        self._drawn = [strip.adjust_cell_length(width, style) for strip in drawn]
         self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        return self._drawn[y] if y < len(self._drawn) else Strip.blank(self.size.width, self.rich_style)
+
+
+def chart_strips(text: Text, width: int) -> list[Strip]:
+    """The chart's Text cut into one Strip per line, as the compositor would, but in the calling thread."""
+    console = Console(width=width, color_system="truecolor", file=io.StringIO(), legacy_windows=False)
+    lines = console.render_lines(text, console.options.update(width=width, no_wrap=True, overflow="crop"), pad=False)
+    return [Strip(line) for line in lines]
+
+
+def build_chart(plt, figure: _Figure) -> Text:
+    """The figure drawn by plotext at the figure's size, as rich Text (one build at a time: plotext
+    keeps module-level state)."""
+    with _PLOTEXT:
+        return _build(plt, figure)
+
+
+def _build(plt, figure: _Figure) -> Text:
+    plt.clear_figure()  # limits and ticks too, not only the data
+    plt.theme(figure.theme)
+    plt.plotsize(figure.width, figure.height)
+    plt._set_size(figure.width, figure.height)  # as textual-plotext does: plotsize alone does not resize
+    plt.title(figure.title)
+    plt.xlabel(figure.x_label)
+    max_points = 2 * max(figure.width, 10)
+    x_range: list[float] = []
+    for x, y, colour, label in figure.lines:
+        x, y = downsample(x, y, max_points)
+        if len(x):
+            plt.plot(x.tolist(), y.tolist(), marker="braille", color=colour, label=label)
+            x_range += [float(x[0]), float(x[-1])]
+    if x_range:
+        low, high = min(x_range), max(x_range)
+        for level in figure.levels:
+            plt.plot([low, high], [level.y, level.y], marker="braille", color=level.colour, label=level.label)
+        ticks = np.unique(np.rint(np.linspace(low, high, max(2, min(5, figure.width // 14)))))
+        plt.xticks(ticks.tolist(), [f"{tick:,.0f}" for tick in ticks])
+        if figure.y_limits:
+            plt.ylim(*figure.y_limits)
+    return Text.from_ansi(plt.build())

@@ -131,10 +131,14 @@ class CoverageChart(_DirtyPlot):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.series: tuple[Any, Any, int, bool] | None = None
+        self._drawn_length = 0
 
     def show(self, covered: Any, cfd: Any, total: int, points: bool) -> None:
-        """GrowingSeries of coverage and cFD (read at the next redraw), out of `total` classes or modes."""
-        self.series = (covered, cfd, total, points)
+        """GrowingSeries of coverage and cFD (read at the next redraw), out of `total` classes or modes;
+        redrawn only when they have grown or changed."""
+        if self.series is not None and self.series[0] is covered and len(covered) == self._drawn_length:
+            return
+        self.series, self._drawn_length = (covered, cfd, total, points), len(covered)
         self._dirty = True
 
     def draw(self, plt: Any) -> None:

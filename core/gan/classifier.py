@@ -6,13 +6,15 @@ pretrained network is needed, so everything works offline.
 
 One file per data set, `<cache>/gan-tui/classifiers/<data>.pt` with <cache> = $XDG_CACHE_HOME or ~/.cache,
 holds the weights, the held-out accuracy, the real class frequencies and the real feature statistics
-(mean and covariance over the held-out split), so the statistics can never belong to another network.
-It is read with `torch.load(weights_only=True)` (plain tensors and numbers, never arbitrary objects) and
+(mean and covariance over the held-out split), so the statistics can never belong to another network,
+and for the generated glyphs a fingerprint of the images, so a classifier of glyphs that gan-tui no longer
+draws is refused rather than trusted. It is read with `torch.load(weights_only=True)` (plain tensors and numbers, never arbitrary objects) and
 checked field by field before use.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +107,16 @@ class LeNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.body(x))
+
+
+def data_fingerprint(data: str) -> str:
+    """A hash of the first 64 training glyphs (seed 0) at 8-bit precision: the glyphs are drawn by code,
+    so a classifier cached before that code changed no longer matches them. Empty for the real sets, whose
+    images come from the user's folder (any copy of the same set will do)."""
+    if data != "glyphs":
+        return ""
+    pixels = load_data("glyphs", seed=0, size=64).x.add(1).mul(127.5).round().to(torch.uint8)
+    return hashlib.sha256(pixels.numpy().tobytes()).hexdigest()[:16]
 
 
 def network_for(data: str) -> nn.Module:
@@ -276,6 +288,7 @@ def save_classifier(classifier: Classifier, path: str | os.PathLike) -> Path:
             "feature_mean": torch.as_tensor(classifier.real_stats.mean, dtype=torch.float64),
             "feature_cov": torch.as_tensor(classifier.real_stats.cov, dtype=torch.float64),
             "feature_count": classifier.real_stats.count,
+            "data_fingerprint": data_fingerprint(classifier.data),
         }, temporary)
         os.replace(temporary, path)
     except OSError as error:
@@ -332,6 +345,8 @@ def _problem_with(saved: object, data: str, expected: nn.Module) -> str | None:
         value = saved.get(key)
         if not isinstance(value, torch.Tensor) or value.shape != shape or not torch.isfinite(value).all():
             return f"holds no valid {key.replace('_', ' ')}"
+    if saved.get("data_fingerprint") != data_fingerprint(data):
+        return f"was trained on {data} images that are no longer what gan-tui draws (the set changed since)"
     for key in ("accuracy", "epochs", "seed", "feature_count"):
         if not isinstance(saved.get(key), (int, float)) or isinstance(saved.get(key), bool):
             return f"holds no valid {key.replace('_', ' ')}"

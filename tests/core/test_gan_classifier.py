@@ -97,12 +97,15 @@ def test_a_foreign_or_corrupt_file_is_a_clear_error(glyph_classifier, tmp_path, 
     assert f"gan-tui classify --data glyphs` --out {path}" in str(error.value)
 
 
-def test_a_classifier_for_another_set_or_with_altered_weights_is_refused(glyph_classifier, tmp_path):
+def test_a_classifier_for_another_set_other_glyphs_or_altered_weights_is_refused(glyph_classifier, tmp_path):
     classifier, _ = glyph_classifier
     path = save_classifier(classifier, tmp_path / "glyphs.pt")
     with pytest.raises(ClassifierUnavailable, match="is a classifier for 'glyphs', not 'mnist'"):
         load_classifier("mnist", path)
     saved = torch.load(path, weights_only=True)
+    torch.save({**saved, "data_fingerprint": "0123456789abcdef"}, path)
+    with pytest.raises(ClassifierUnavailable, match="glyphs images that are no longer what gan-tui draws"):
+        load_classifier("glyphs", path)
     saved["state_dict"]["head.weight"] = torch.zeros(5, FEATURES)
     torch.save(saved, path)
     with pytest.raises(ClassifierUnavailable, match="weights that do not fit"):

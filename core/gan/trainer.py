@@ -65,14 +65,16 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def make_optimizer(config: GanConfig, parameters: Any, lr: float) -> torch.optim.Optimizer:
-    """The configured optimiser; Adam and SGD use their fused kernels (one pass over all parameters)."""
+def make_optimizer(config: GanConfig, parameters: Any, lr: float, device: torch.device) -> torch.optim.Optimizer:
+    """The configured optimiser; on CPU and CUDA, Adam and SGD run fused (one kernel for all parameters)."""
     name = config.effective("optimizer")
+    fused = {"fused": True} if device.type in ("cpu", "cuda") else {}
     if name == "adam":
-        return torch.optim.Adam(parameters, lr=lr, betas=(config.effective("beta1"), config.effective("beta2")), fused=True)
+        betas = (config.effective("beta1"), config.effective("beta2"))
+        return torch.optim.Adam(parameters, lr=lr, betas=betas, **fused)
     if name == "rmsprop":
-        return torch.optim.RMSprop(parameters, lr=lr, foreach=True)
-    return torch.optim.SGD(parameters, lr=lr, fused=True)
+        return torch.optim.RMSprop(parameters, lr=lr)
+    return torch.optim.SGD(parameters, lr=lr, **fused)
 
 
 class Trainer:
@@ -90,8 +92,9 @@ class Trainer:
         generator, discriminator = build_models(config, data.shape, data.num_classes)
         self.generator = generator.to(self.device)
         self.discriminator = None if discriminator is None else discriminator.to(self.device)
-        self.opt_g = make_optimizer(config, self.generator.parameters(), config.effective("lr_g"))
-        self.opt_d = None if discriminator is None else make_optimizer(config, self.discriminator.parameters(), config.effective("lr_d"))
+        self.opt_g = make_optimizer(config, self.generator.parameters(), config.effective("lr_g"), self.device)
+        self.opt_d = None if discriminator is None else make_optimizer(
+            config, self.discriminator.parameters(), config.effective("lr_d"), self.device)
         self.objective = make_objective(config, self.opt_d)
         fp16 = config.precision == "fp16"
         self.scaler_g = torch.amp.GradScaler(self.device.type, enabled=fp16)

@@ -177,7 +177,7 @@ class GanPane(Horizontal, can_focus=True):
         Binding("t", "traceback", "Traceback", show=False),
         Binding("z", "zoom", "Zoom samples"),
         Binding("f", "toggle_form", "Form", show=False),
-        Binding("r", "next_run", "Next run", show=False),
+        Binding("r", "next_run", "Next run"),
         Binding("escape", "focus_pane", "Leave field", show=False),
     ]
 

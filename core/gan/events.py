@@ -1,12 +1,14 @@
 """What a training run tells its listeners: small picklable records, the same for every sink.
 
-A run emits Started, then any number of Progress, Samples, EpochEnd and CheckpointSaved, and ends with
-exactly one Finished or Failed. `step` counts generator update rounds from the start of the run (resumes
-continue it); `epoch` in Progress and Samples is fractional: real batches drawn / batches per epoch.
+A run emits Started, then any number of Progress, Samples, EpochEnd, CheckpointSaved, Evaluation and
+Notice, and ends with exactly one Finished or Failed. `step` counts generator update rounds from the start
+of the run (resumes continue it); `epoch` in Progress, Samples and Evaluation is fractional: real batches
+drawn / batches per epoch.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -66,6 +68,64 @@ class CheckpointSaved:
 
 
 @dataclass(frozen=True)
+class Evaluation:
+    """Mode-collapse metrics of the generator on fresh samples (core.gan.evaluation); None where a metric
+    does not apply: class metrics and cFD for image sets, cond_accuracy for conditional runs, mode metrics
+    for 2-D sets."""
+
+    step: int
+    epoch: float
+    time: float                                  # seconds of training when it was taken
+    seconds: float                               # how long the evaluation itself took
+    classes_covered: int | None = None           # classes with >= 1% of the samples
+    class_kl: float | None = None                # KL(generated class frequencies || real ones), nats
+    cfd: float | None = None                     # classifier Fréchet distance to the real features
+    class_counts: tuple[int, ...] | None = None  # samples per predicted class
+    cond_accuracy: float | None = None           # share of samples classified as the class asked for
+    modes_covered: int | None = None             # modes with a sample within 3 std
+    high_quality_pct: float | None = None        # % of samples within 3 std of a mode
+    mode_counts: tuple[int, ...] | None = None   # samples within 3 std, per mode
+
+    def record(self) -> dict[str, Any]:
+        """The metrics.jsonl line: step, epoch, time, eval_seconds and the metrics that apply (a non-finite
+        value, such as the cFD of a diverged generator, is written as null)."""
+        metrics = {"classes_covered": self.classes_covered, "class_kl": self.class_kl, "cfd": self.cfd,
+                   "class_counts": self.class_counts, "cond_accuracy": self.cond_accuracy,
+                   "modes_covered": self.modes_covered, "high_quality_pct": self.high_quality_pct,
+                   "mode_counts": self.mode_counts}
+        finite = {key: None if isinstance(value, float) and not math.isfinite(value) else value
+                  for key, value in metrics.items() if value is not None}
+        return {"step": self.step, "epoch": self.epoch, "time": self.time, "eval_seconds": self.seconds,
+                **{key: list(value) if isinstance(value, tuple) else value for key, value in finite.items()}}
+
+    def describe(self) -> str:
+        """The metrics in words: modes and high-quality share for 2-D data, classes, KL and cFD for images."""
+        if self.modes_covered is not None:
+            return (f"modes covered {self.modes_covered} of {len(self.mode_counts or ())}, "
+                    f"{self.high_quality_pct:.1f}% high quality")
+        text = (f"classes covered {self.classes_covered} of {len(self.class_counts or ())}, "
+                f"KL {self.class_kl:.2f}, cFD {self.cfd:.1f}")
+        return text + ("" if self.cond_accuracy is None else f", conditional accuracy {self.cond_accuracy:.0%}")
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Evaluation:
+        """The event back from its metrics.jsonl line (a null cFD comes back as NaN)."""
+        values = {key: tuple(value) if isinstance(value, list) else value for key, value in record.items()
+                  if key not in ("eval_seconds", "cfd")}
+        if "cfd" in record:
+            values["cfd"] = math.nan if record["cfd"] is None else record["cfd"]
+        return cls(seconds=record["eval_seconds"], **values)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know that does not stop the run, such as a missing evaluator classifier."""
+
+    step: int
+    message: str
+
+
+@dataclass(frozen=True)
 class Finished:
     step: int
     reason: str            # "completed", "stopped", or "stopped by SIGTERM" (and the like)
@@ -78,4 +138,4 @@ class Failed:
     traceback: str = ""
 
 
-Event = Union[Started, Progress, Samples, EpochEnd, CheckpointSaved, Finished, Failed]
+Event = Union[Started, Progress, Samples, EpochEnd, CheckpointSaved, Evaluation, Notice, Finished, Failed]

@@ -20,9 +20,11 @@ def image_grid(images: torch.Tensor, nrow: int) -> torch.Tensor:
     return make_grid(images.float().cpu(), nrow=nrow, padding=2, normalize=True, value_range=(-1, 1))
 
 
-def scatter_plot(points: torch.Tensor, data: torch.Tensor, extent: float, size: int = SCATTER_SIZE) -> torch.Tensor:
-    """Samples (N, 2) drawn bright over the data's density (blue) on the square [-extent, extent]^2, y up."""
-    picture = torch.zeros(3, size, size)
+def scatter_plot(points: torch.Tensor, data: torch.Tensor, extent: float, size: int = SCATTER_SIZE,
+                 background: torch.Tensor | None = None) -> torch.Tensor:
+    """Samples (N, 2) drawn bright over the data's density (blue) on the square [-extent, extent]^2, y up,
+    on black or on a (3, size, size) `background` (such as core.gan.heatmap's picture of D)."""
+    picture = torch.zeros(3, size, size) if background is None else background.float().clone()
     for cloud, colour, weight in ((data, _DATA_COLOUR, 0.6), (points, _SAMPLE_COLOUR, 1.0)):
         density = _density(cloud.float().cpu(), extent, size)
         shade = weight * (density / density.max().clamp(min=1)).sqrt()  # sqrt: sparse modes stay visible

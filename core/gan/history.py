@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.gan.events import CheckpointSaved, Event, Failed, Finished, Progress, Samples, Started
+from core.gan.events import CheckpointSaved, Evaluation, Event, Failed, Finished, Notice, Progress, Samples, Started
 from core.series import GrowingSeries
 
 SNAPSHOT_EPOCHS = (1, 10, 30, 50)  # as in the FashionMNIST homework: the generator's progress at a glance
@@ -48,6 +48,11 @@ class RunHistory:
         self.finished: Finished | None = None
         self.failure: Failed | None = None
         self._recent: deque[tuple[int, float]] = deque(maxlen=RATE_WINDOW)
+        # mode-collapse metrics (core.gan.evaluation), unsmoothed: each point is one evaluation
+        self.evaluation: Evaluation | None = None
+        self.covered = GrowingSeries(0.0)    # classes covered (image sets) or modes covered (2-D sets)
+        self.cfd = GrowingSeries(0.0)        # image sets
+        self.notices: list[Notice] = []
 
     @property
     def state(self) -> str:
@@ -69,6 +74,13 @@ class RunHistory:
             epoch = math.floor(event.epoch)
             if epoch in self.snapshot_epochs and epoch not in self.snapshots:
                 self.snapshots[epoch] = Snapshot(epoch, event.step, event.grid)
+        elif isinstance(event, Evaluation):
+            self.evaluation = event
+            covered = event.modes_covered if event.classes_covered is None else event.classes_covered
+            self.covered.append(event.step, covered)
+            self.cfd.append(event.step, event.cfd)
+        elif isinstance(event, Notice):
+            self.notices.append(event)
         elif isinstance(event, Started):
             self.started = event
         elif isinstance(event, CheckpointSaved):

@@ -13,7 +13,7 @@ samples x, fakes G(z) and softplus(t) = log(1 + e^t) (so -log sigmoid(l) = softp
 - mse: no discriminator; G minimises mean (G(z) - x)^2 against a real batch. Its minimiser is the mean of
   the data, so its samples are blurry averages: why a plain regression loss does not make a generator.
 - unrolled (Metz et al. 2017): D as nonsat; G minimises its nonsat loss against D after k further
-  gradient-descent steps (step lr_d) taken on a functional copy of D, differentiating through those steps.
+  updates by D's optimiser taken on a functional copy of D, differentiating through those updates.
 Each loss is a mean over the batch; reported D(x) / D(G(z)) are probabilities for the cross-entropy
 objectives and raw scores for the others.
 """
@@ -153,10 +153,15 @@ class MeanSquaredError(Objective):
 
 
 class Unrolled(Objective):
-    """nonsat, except G looks `steps` gradient-descent steps (size lr) of D ahead."""
+    """nonsat, except G's loss is taken against D after `steps` further updates by D's own optimiser.
 
-    def __init__(self, steps: int, lr: float):
-        self.steps, self.lr = steps, lr
+    The look-ahead replays D's update rule functionally: Adam from its current moment estimates, as in
+    Metz et al. (Adam's steps are what make D move: a plain gradient step of Adam's learning rate would
+    barely change it); any other optimiser as plain gradient descent with its learning rate.
+    """
+
+    def __init__(self, steps: int, optimizer: torch.optim.Optimizer):
+        self.steps, self.optimizer = steps, optimizer
 
     def generator_loss(self, d: nn.Module | None, fake: torch.Tensor, labels: torch.Tensor | None,
                        real: torch.Tensor) -> torch.Tensor:
@@ -164,24 +169,38 @@ class Unrolled(Objective):
 
     def lookahead(self, d: nn.Module, real: torch.Tensor, fake: torch.Tensor,
                   labels: torch.Tensor | None) -> dict[str, torch.Tensor]:
-        """D's parameters and buffers after `steps` descent steps on its loss, as functions of `fake`.
+        """D's parameters and buffers after `steps` updates on its loss, as differentiable functions of `fake`.
 
-        The steps start from a detached copy (D itself is untouched) and keep their graph (create_graph),
-        so G's gradient includes how D would react to G's samples: theta_{i+1} = theta_i - lr dL_D/dtheta_i.
+        The updates start from a detached copy (D itself is untouched) and keep their graph
+        (create_graph), so G's gradient includes how D would react to G's samples.
         """
-        params = {name: p.detach().requires_grad_(True) for name, p in d.named_parameters()}
+        group = self.optimizer.param_groups[0]
+        names = [name for name, _ in d.named_parameters()]
+        params = [p.detach().requires_grad_(True) for _, p in d.named_parameters()]
+        state = [self.optimizer.state.get(p, {}) for _, p in d.named_parameters()]
+        moments = [(s.get("exp_avg", torch.zeros_like(p)), s.get("exp_avg_sq", torch.zeros_like(p))) for s, p in zip(state, params)]
+        count = int(state[0].get("step", 0)) if state else 0
         buffers = dict(d.named_buffers())
         both_labels = None if labels is None else torch.cat([labels, labels])
+        adam = isinstance(self.optimizer, torch.optim.Adam)
         for _ in range(self.steps):
-            scores = functional_call(d, {**params, **buffers}, (torch.cat([real, fake]), both_labels))
+            scores = functional_call(d, {**dict(zip(names, params)), **buffers}, (torch.cat([real, fake]), both_labels))
             loss = self.d_loss_from_scores(scores[: len(real)], scores[len(real):])
-            grads = torch.autograd.grad(loss, list(params.values()), create_graph=True)
-            params = {name: p - self.lr * g for (name, p), g in zip(params.items(), grads)}
-        return {**params, **buffers}
+            grads = torch.autograd.grad(loss, params, create_graph=True)
+            if not adam:
+                params = [p - group["lr"] * g for p, g in zip(params, grads)]
+                continue
+            count += 1
+            (beta1, beta2), lr, eps = group["betas"], group["lr"], group["eps"]
+            moments = [(beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g) for (m, v), g in zip(moments, grads)]
+            # clamp: sqrt's derivative is infinite at 0, where a dead unit's zero gradient would make NaN
+            params = [p - lr * (m / (1 - beta1**count)) / ((v / (1 - beta2**count)).clamp_min(1e-30).sqrt() + eps)
+                      for p, (m, v) in zip(params, moments)]
+        return {**dict(zip(names, params)), **buffers}
 
 
-def make_objective(config: GanConfig) -> Objective:
-    """The objective `config.objective` with its settings."""
+def make_objective(config: GanConfig, d_optimizer: torch.optim.Optimizer | None = None) -> Objective:
+    """The objective `config.objective` with its settings (unrolled also needs D's optimiser)."""
     if config.objective == "minimax":
         return Minimax()
     if config.objective == "lsgan":
@@ -193,5 +212,5 @@ def make_objective(config: GanConfig) -> Objective:
     if config.objective == "mse":
         return MeanSquaredError()
     if config.objective == "unrolled":
-        return Unrolled(config.unroll, config.effective("lr_d"))
+        return Unrolled(config.unroll, d_optimizer)
     return Objective()

@@ -2,7 +2,10 @@
 
     config.json      the GanConfig (rewritten when a resume extends the run)
     metrics.jsonl    one JSON object per Progress: step, epoch, time, d_loss, g_loss, d_real, d_fake,
-                     images_per_s (null where there is no value); always a record at the last step
+                     images_per_s (null where there is no value); always a record at the last step.
+                     Evaluations are lines of their own, told apart by their keys: step, epoch, time,
+                     eval_seconds and classes_covered, class_kl, cfd, class_counts, cond_accuracy (image
+                     sets) or modes_covered, high_quality_pct, mode_counts (2-D sets)
     samples/         step_XXXXXX.png sample grids
     checkpoint.pt    models, optimisers, RNG states and step; replaced atomically (temp file + rename),
                      so a crash or kill mid-save leaves the previous checkpoint intact
@@ -22,7 +25,7 @@ import torch
 
 from core.errors import InvalidSetting
 from core.gan.config import GanConfig
-from core.gan.events import Event, Progress
+from core.gan.events import Evaluation, Event, Progress
 
 CHECKPOINT_FORMAT = "gan-tui checkpoint"
 CHECKPOINT_VERSION = 1
@@ -115,13 +118,14 @@ class RunDir:
 
 
 class MetricsWriter:
-    """A sink: appends each Progress to metrics.jsonl as one line of JSON (the trainer never reports NaN)."""
+    """A sink: appends each Progress and Evaluation to metrics.jsonl as one line of JSON (the trainer never
+    reports NaN; an Evaluation writes non-finite values as null)."""
 
     def __init__(self, run: RunDir):
         self.run = run
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, Progress):
+        if isinstance(event, (Progress, Evaluation)):
             with open(self.run.metrics_file, "a", encoding="utf-8") as file:
                 file.write(json.dumps(event.record(), allow_nan=False) + "\n")
 

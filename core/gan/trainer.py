@@ -30,8 +30,10 @@ from core.gan.batches import BatchSampler
 from core.gan.config import GanConfig
 from core.gan.control import Control
 from core.gan.data import TensorData, load_data
+from core.gan.evaluation import Evaluator
 from core.gan.events import CheckpointSaved, EpochEnd, Event, Failed, Finished, Progress, Samples, Started
-from core.gan.grids import image_grid, scatter_plot, to_uint8
+from core.gan.grids import SCATTER_SIZE, image_grid, scatter_plot, to_uint8
+from core.gan.heatmap import discriminator_map, heat_picture
 from core.gan.models import build_models
 from core.gan.objectives import make_objective
 from core.gan.run_dir import MetricsWriter, RunDir, default_run_path
@@ -88,9 +90,9 @@ class Trainer:
         generator, discriminator = build_models(config, data.shape, data.num_classes)
         self.generator = generator.to(self.device)
         self.discriminator = None if discriminator is None else discriminator.to(self.device)
-        self.objective = make_objective(config)
         self.opt_g = make_optimizer(config, self.generator.parameters(), config.effective("lr_g"))
         self.opt_d = None if discriminator is None else make_optimizer(config, self.discriminator.parameters(), config.effective("lr_d"))
+        self.objective = make_objective(config, self.opt_d)
         fp16 = config.precision == "fp16"
         self.scaler_g = torch.amp.GradScaler(self.device.type, enabled=fp16)
         self.scaler_d = torch.amp.GradScaler(self.device.type, enabled=fp16)
@@ -109,6 +111,7 @@ class Trainer:
         self._extent = 1.25 * float(data.x.abs().max()) if not data.is_image else 0.0
         self._window = torch.zeros(config.log_every, len(_COLUMNS), device=self.device)
         self._no_d_stats = torch.zeros(3, device=self.device)
+        self.evaluator = Evaluator(config, data, self.device)
         if checkpoint is not None:
             self.load_state_dict(checkpoint)
 
@@ -138,6 +141,8 @@ class Trainer:
         config = self.config
         emit(Started(self.step, self.total_steps, self.steps_per_epoch, str(self.device),
                      None if self.run_dir is None else str(self.run_dir.path), config.to_dict()))
+        for notice in self.evaluator.notice_events(self.step):
+            emit(notice)
         self._started, self._paused_for = time.perf_counter(), 0.0
         self._open_window()
         self._sampled_at = -1
@@ -161,14 +166,18 @@ class Trainer:
             while epochs_done < self.sampler.drawn // self.sampler.per_epoch:
                 epochs_done += 1
                 emit(EpochEnd(epochs_done, self.step))
+                self.evaluator.epoch_ended()
                 if epochs_done in config.sample_epochs:
                     self._emit_samples(emit)
+            if self.evaluator.due(self.step, self._training_time(time.perf_counter())):
+                self._evaluate(emit)
             if config.sample_every and self.step % config.sample_every == 0:
                 self._emit_samples(emit)
             if config.checkpoint_every and self.step % config.checkpoint_every == 0 and self.step < self.total_steps:
                 self._save_checkpoint(emit)
         self._report(emit)
         self._emit_samples(emit)
+        self._evaluate(emit)
         self._save_checkpoint(emit)
         finished = Finished(self.step, reason)
         emit(finished)
@@ -272,7 +281,7 @@ class Trainer:
     @torch.inference_mode()
     def sample(self) -> tuple[torch.Tensor, torch.Tensor]:
         """G's output on the fixed noise (eval mode: BatchNorm's running statistics, no state change)
-        and its picture, a (3, H, W) tensor in [0, 1]."""
+        and its picture, a (3, H, W) tensor in [0, 1]; for 2-D data over a heat map of D's output."""
         self.generator.eval()
         try:
             output = self.generator(self._fixed_noise, self._fixed_labels).float().cpu()
@@ -280,7 +289,11 @@ class Trainer:
             self.generator.train()
         if self._cloud is None:
             return output, image_grid(output, self._grid_columns)
-        return output, scatter_plot(output, self._cloud, self._extent)
+        background = None
+        if self.discriminator is not None:  # GAN Lab's view: what D thinks of every point, behind the samples
+            heat = discriminator_map(self.discriminator, self.config.objective, self._extent, SCATTER_SIZE)
+            background = heat_picture(heat)
+        return output, scatter_plot(output, self._cloud, self._extent, background=background)
 
     def _emit_samples(self, emit: Sink) -> None:
         if self._sampled_at == self.step:
@@ -294,6 +307,13 @@ class Trainer:
         points = output.numpy() if self._cloud is not None else None
         emit(Samples(self.step, self.sampler.epoch, to_uint8(picture), None if path is None else str(path), points))
         self._sampled_at = self.step
+        self._window_began += time.perf_counter() - began  # images/s measures training only
+
+    def _evaluate(self, emit: Sink) -> None:
+        began = time.perf_counter()
+        evaluation = self.evaluator.evaluate(self.generator, self.step, self.sampler.epoch, self._training_time(began))
+        if evaluation is not None:
+            emit(evaluation)
         self._window_began += time.perf_counter() - began  # images/s measures training only
 
     def _save_checkpoint(self, emit: Sink) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 
 from core.errors import InvalidSetting
 from core.gan.config import GanConfig
-from core.gan.events import Event, Failed, Finished, Progress, Samples, Started
+from core.gan.events import Evaluation, Event, Failed, Finished, Progress, Samples, Started
 from core.gan.run_status import STATUS_FILE, read_status
 
 SAMPLE_NAME = re.compile(r"step_(\d+)\.png$")
@@ -46,7 +46,8 @@ def total_steps(config: GanConfig, steps_per_epoch: float) -> int:
 
 
 class RunWatcher:
-    """Events read from runs/<id>/: Started, Progress per metrics line, Samples per new PNG, then the end."""
+    """Events read from runs/<id>/: Started, Progress or Evaluation per metrics line, Samples per new PNG,
+    then the end."""
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
@@ -82,7 +83,7 @@ class RunWatcher:
             if self.started is None and record["epoch"] > 0:
                 steps_per_epoch = record["step"] / record["epoch"]
                 events.append(self._start(0, total_steps(self.config, steps_per_epoch), steps_per_epoch, self.config.device))
-            events.append(Progress(**record))
+            events.append(Evaluation.from_record(record) if "eval_seconds" in record else Progress(**record))
             self._last_step = record["step"]
         if self.started is not None:
             events += self._new_samples()

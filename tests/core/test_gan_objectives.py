@@ -29,9 +29,9 @@ def discriminator(seed=0, dropout=0.0):
 @pytest.mark.parametrize("name", ["minimax", "nonsat", "lsgan", "wgan", "wgan-gp", "unrolled"])
 def test_each_objective_lowers_its_own_discriminator_loss_on_a_fixed_batch(name, batch):
     real, fake = batch
-    objective = make_objective(GanConfig(objective=name, data="ring8", clip=0.1))
     d = discriminator()
     optimiser = torch.optim.Adam(d.parameters(), lr=1e-3)
+    objective = make_objective(GanConfig(objective=name, data="ring8", clip=0.1), optimiser)
     losses = []
     for _ in range(30):
         loss = objective.discriminator_loss(d, real, fake, None).loss
@@ -136,12 +136,29 @@ def test_unrolled_generator_gradient_differs_from_the_plain_one_and_leaves_d_alo
         objective.generator_loss(d, generator(z), None, real).backward()
         return torch.cat([p.grad.flatten() for p in generator.parameters()])
 
-    unrolled = generator_gradient(Unrolled(steps=5, lr=0.5))
+    adam = torch.optim.Adam(d.parameters(), lr=1e-2, betas=(0.5, 0.999))
+    unrolled = generator_gradient(Unrolled(5, adam))
     assert all(torch.equal(a, b) for a, b in zip(before, d.parameters()))
-    assert all(p.grad is None for p in d.parameters())  # the look-ahead ran on a copy
+    assert all(p.grad is None for p in d.parameters()) and not adam.state  # the look-ahead ran on a copy
     plain = generator_gradient(Objective())
     assert (unrolled - plain).norm() > 0.05 * plain.norm()
-    assert torch.allclose(generator_gradient(Unrolled(steps=5, lr=0.0)), plain, atol=1e-6)  # no look-ahead: nonsat
+    standing_still = torch.optim.SGD(d.parameters(), lr=0.0)
+    assert torch.allclose(generator_gradient(Unrolled(5, standing_still)), plain, atol=1e-6)  # no look-ahead: nonsat
+
+
+def test_the_adam_look_ahead_takes_the_steps_adam_would_take(batch):
+    # Without G in the loop, k look-ahead steps must land where k real Adam steps on the same batch land.
+    real, fake = batch
+    d = discriminator()
+    adam = torch.optim.Adam(d.parameters(), lr=1e-2, betas=(0.5, 0.999))
+    objective = make_objective(GanConfig(objective="unrolled", unroll=3, data="ring8"), adam)
+    ahead = objective.lookahead(d, real, fake, None)
+    for _ in range(3):
+        adam.zero_grad()
+        objective.discriminator_loss(d, real, fake, None).loss.backward()
+        adam.step()
+    for name, p in d.named_parameters():
+        assert torch.allclose(ahead[name], p, atol=1e-6), name
 
 
 def test_one_forward_over_real_and_fake_scores_each_as_alone(batch):

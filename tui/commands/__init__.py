@@ -7,7 +7,7 @@ A tool's module (a subcommand that is not a lab, such as `watch`) has NAME, SUMM
 `configure(parser)` and `run(args) -> int`, and may raise InvalidSetting for a bad value.
 """
 
-from tui.commands import adder, bandit, gan, saddle, watch
+from tui.commands import adder, bandit, classify, gan, saddle, watch
 
 LAB_COMMANDS = (adder, saddle, bandit, gan)
-TOOL_COMMANDS = (watch,)
+TOOL_COMMANDS = (watch, classify)

@@ -111,21 +111,15 @@ def _epochs_list(text: str) -> tuple[int, ...]:
 
 def run_headless(args: argparse.Namespace, config: GanConfig, console: Console) -> int:
     from core.gan.control import Control, stop_on_signals
-    from core.gan.events import Failed, Samples
+    from core.gan.events import Evaluation, Failed
     from core.gan.trainer import open_training
 
     trainer = open_training(config, out=args.out, resume=args.resume)
-    last_samples: list[Samples] = []
-
-    def keep_samples(event: Any) -> None:
-        if isinstance(event, Samples):
-            last_samples[:] = [event]
-
-    sinks = [keep_samples] if args.json else [keep_samples, TrainingProgress(console)]
+    sinks = [] if args.json else [TrainingProgress(console)]
     control = Control()
     with stop_on_signals(control):
         result = trainer.run(sinks, control)
-    summary = run_summary(trainer, result, last_samples[-1] if last_samples else None)
+    summary = run_summary(trainer, result)
     if args.json:
         print_json(summary)
     else:
@@ -133,31 +127,32 @@ def run_headless(args: argparse.Namespace, config: GanConfig, console: Console) 
             Console(stderr=True).print(f"[red]training failed at step {result.step}:[/] {result.message}")
         else:
             console.print(f"{result.reason} at step {result.step} of {trainer.total_steps}"
-                          + (f"; modes covered: {summary['modes_covered']} of {summary['modes']}" if summary["modes"] else ""))
+                          + (f"; {Evaluation.from_record(summary['evaluation']).describe()}" if summary["evaluation"] else ""))
         console.print(summary["run_dir"], highlight=False)
     return 1 if isinstance(result, Failed) else 0
 
 
-def run_summary(trainer: Any, result: Any, samples: Any) -> dict[str, Any]:
-    """The documented --json contract: where the run is, how it ended, its last metrics, modes covered."""
-    from core.gan.data import mixture_modes, mixture_std
+def run_summary(trainer: Any, result: Any) -> dict[str, Any]:
+    """The documented --json contract: where the run is, how it ended, its last losses and its last
+    evaluation (the metrics.jsonl records), modes covered for 2-D data."""
+    from core.gan.data import mixture_modes
     from core.gan.events import Failed
-    from core.gan.metrics import mode_coverage
 
-    metrics = trainer.run_dir.read_metrics()
-    covered = modes = None
-    if trainer.config.is_points and samples is not None:
-        coverage = mode_coverage(samples.points, mixture_modes(trainer.config.data), mixture_std(trainer.config.data))
-        covered, modes = coverage.covered, coverage.modes
+    records = trainer.run_dir.read_metrics()
+    losses = [record for record in records if "g_loss" in record]
+    evaluations = [record for record in records if "eval_seconds" in record]
+    evaluation = evaluations[-1] if evaluations else None
+    points = trainer.config.is_points and evaluation is not None
     return {
         "run_dir": str(trainer.run_dir.path),
         "step": result.step,
         "total_steps": trainer.total_steps,
         "status": "failed" if isinstance(result, Failed) else result.reason,
         "error": result.message if isinstance(result, Failed) else None,
-        "last": metrics[-1] if metrics else None,
-        "modes_covered": covered,
-        "modes": modes,
+        "last": losses[-1] if losses else None,
+        "evaluation": evaluation,
+        "modes_covered": evaluation["modes_covered"] if points else None,
+        "modes": len(mixture_modes(trainer.config.data)) if points else None,
     }
 
 
@@ -172,9 +167,13 @@ class TrainingProgress:
         self.task: Any = None
 
     def __call__(self, event: Any) -> None:
-        from core.gan.events import Failed, Finished, Progress as Report, Started
+        from core.gan.events import Evaluation, Failed, Finished, Notice, Progress as Report, Started
 
-        if isinstance(event, Started):
+        if isinstance(event, Notice):
+            self.bar.console.print(f"[yellow]{event.message}[/]", highlight=False)
+        elif isinstance(event, Evaluation):
+            self.bar.console.print(f"step {event.step}: {event.describe()}", highlight=False)
+        elif isinstance(event, Started):
             self.bar.start()
             self.task = self.bar.add_task("training", total=event.total_steps, completed=event.step, stats="")
         elif isinstance(event, Report):

@@ -31,11 +31,13 @@ from textual.worker import get_current_worker
 from core.errors import InvalidSetting
 from core.gan.config import DEVICES, IMAGE_SETS, MODELS, OBJECTIVES, POINT_SETS, GanConfig
 from core.gan.equilibrium import equilibrium
-from core.gan.events import Event, Failed, Finished
+from core.gan.class_view import classes_at_a_glance, one_class
+from core.gan.events import Event, Failed, Finished, Notice
 from core.gan.history import SNAPSHOT_EPOCHS, RunHistory
 from core.gan.knobs import unused_settings
 from core.gan.sample_view import corner_tiles, tile_size
 from tui.presets import config_from_mapping, load_preset, preset_names
+from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart
 from tui.widgets.halfblock import HalfBlockImage
 from tui.widgets.series_chart import Level, Line, SeriesChart
 
@@ -46,6 +48,7 @@ DEFAULT_SAMPLE_EVERY = 100    # steps between sample grids when a config leaves 
 COMPACT_WIDTH, COMPACT_HEIGHT = 90, 22   # the pane's own size (80x24 gives 78x20): below either, the snapshots fold away
 FORM_BESIDE_RUN_WIDTH = 150   # narrower than this, the form steps aside while a run trains (f brings it back)
 ZOOMS = (4, 2, 8)             # images per side of the sample grid shown, cycled with z; the first is the default
+CLASS_CHOICES = (("3 of each class", "all"), *((f"class {k}", str(k)) for k in range(10)))  # conditional runs
 
 # Chart colours: (bright, faint) pairs; faint draws the raw trace behind the smoothed one.
 D_COLOUR, G_COLOUR = (90, 160, 255), (255, 160, 60)
@@ -176,6 +179,7 @@ class GanPane(Horizontal, can_focus=True):
         Binding("e", "export", "Save PNG+CSV"),
         Binding("t", "traceback", "Traceback", show=False),
         Binding("z", "zoom", "Zoom samples"),
+        Binding("c", "next_class", "Class", show=False),
         Binding("f", "toggle_form", "Form", show=False),
         Binding("r", "next_run", "Next run"),
         Binding("escape", "focus_pane", "Leave field", show=False),
@@ -223,7 +227,11 @@ class GanPane(Horizontal, can_focus=True):
                 with Vertical(id="gan-charts"):
                     yield SeriesChart("losses", id="loss-chart")
                     yield SeriesChart("D outputs", id="d-chart")
+                    with Horizontal(id="eval-row"):
+                        yield ClassHistogram(id="class-histogram")
+                        yield CoverageChart(id="coverage-chart")
                 with Vertical(id="gan-samples"):
+                    yield Select(CLASS_CHOICES, value="all", allow_blank=False, id="class-picker", compact=True)
                     yield Label("samples", id="latest-label", classes="image-label")
                     yield HalfBlockImage(id="latest-grid")
                     with Horizontal(id="snapshots"):
@@ -246,7 +254,8 @@ class GanPane(Horizontal, can_focus=True):
             self.query_one(f"#f-{field.name}").tooltip = field.tooltip
         for widget_id, tip in (("start", "Start training (s)"), ("pause", "Pause or resume (p)"),
                                ("stop", "Stop after this step and save a checkpoint (x)"), ("new", "Clear the run and edit the form (n)"),
-                               ("preset", "Fill the form from a shipped preset")):
+                               ("preset", "Fill the form from a shipped preset"),
+                               ("class-picker", "A conditional run's samples: three of each class, or all of one (c)")):
             self.query_one(f"#{widget_id}").tooltip = tip
         self._update_form_state()
         self.set_interval(REDRAW_INTERVAL_S, self._redraw_if_dirty)
@@ -345,6 +354,9 @@ class GanPane(Horizontal, can_focus=True):
         if event.select.id == "preset":
             if event.value is not Select.NULL:
                 self.load_preset(str(event.value))
+        elif event.select.id == "class-picker":
+            self._drawn_samples = [None] * len(self._drawn_samples)
+            self._draw_samples()
         else:
             self._form_changed()
 
@@ -488,6 +500,7 @@ class GanPane(Horizontal, can_focus=True):
         if len(self.histories) > 1:
             self.shown_run = (self.shown_run + 1) % len(self.histories)
             self._drawn_samples = [None] * len(self._drawn_samples)
+            self._plot_evaluation()
             self._redraw()
 
     # --- events -> screen ----------------------------------------------------------------------------------
@@ -503,6 +516,8 @@ class GanPane(Horizontal, can_focus=True):
     def on_run_events(self, message: RunEvents) -> None:
         for index, event in message.batch:
             self.histories[index].apply(event)
+            if isinstance(event, Notice) and index == self.shown_run:
+                self.notify(event.message, title="Metrics", severity="warning", timeout=20, markup=False)
         self._plot_lines()
         self._status_dirty = True
         if self.histories and self.histories[0].ended and not self.watching:
@@ -590,12 +605,29 @@ class GanPane(Horizontal, can_focus=True):
         loss_chart.show(loss_lines, loss_levels, title="losses (smoothed; raw faint)" if len(self.histories) <= 1 else "losses")
         probabilities = objective in ("minimax", "nonsat", "unrolled")  # D outputs sigmoid probabilities
         d_chart.show(d_lines, d_levels, title=d_title, y_limits=(0.0, 1.0) if probabilities else None)
+        self._plot_evaluation()
+
+    def _plot_evaluation(self) -> None:
+        """The shown run's latest class (or mode) histogram and its coverage over time, once it has one."""
+        history = self._shown()
+        evaluation = history.evaluation if history else None
+        self.query_one("#eval-row").set_class(evaluation is not None, "-has-data")
+        self.query_one("#class-histogram", ClassHistogram).show(evaluation)
+        if evaluation is not None:
+            points = evaluation.mode_counts is not None
+            total = len(evaluation.mode_counts if points else evaluation.class_counts)
+            self.query_one("#coverage-chart", CoverageChart).show(history.covered, history.cfd, total, points)
 
     def _view(self, grid: Any) -> Any:
-        """The part of a sample grid on screen: the top-left zoom x zoom images (all of a 2-D scatter plot)."""
+        """The part of a sample grid on screen: the top-left zoom x zoom images (all of a 2-D scatter plot);
+        for a conditional run, three of each class or all of the class picked."""
         config = self._shown_config()
         if grid is None or config.is_points:
             return grid
+        if config.conditional:
+            picked = self.query_one("#class-picker", Select).value
+            tile = tile_size(config.data)
+            return classes_at_a_glance(grid, tile) if picked == "all" else one_class(grid, tile, int(picked))
         return corner_tiles(grid, tile_size(config.data), self.zoom)
 
     def _draw_samples(self) -> None:
@@ -603,6 +635,8 @@ class GanPane(Horizontal, can_focus=True):
         samples = history.samples if history else None
         grids = [samples.grid if samples else None]
         label = "samples" + (f" · step {samples.step:,} · epoch {samples.epoch:.1f}" if samples else " from fixed noise")
+        config = self._shown_config()
+        self.query_one("#class-picker").display = config.conditional and not config.is_points
         self.query_one("#latest-label", Label).update(label, layout=False)
         epochs = history.snapshot_epochs if history else SNAPSHOT_EPOCHS
         for index in range(len(SNAPSHOT_EPOCHS)):
@@ -615,6 +649,13 @@ class GanPane(Horizontal, can_focus=True):
             if self._drawn_samples[index] is not grid:
                 self._drawn_samples[index] = grid
                 image.update(self._view(grid), shrink="max" if self._shown_config().is_points else "area")
+
+    def action_next_class(self) -> None:
+        """c: the next choice of the conditional class picker (three of each class, then class 0 to 9)."""
+        picker = self.query_one("#class-picker", Select)
+        if picker.display:
+            values = [value for _, value in CLASS_CHOICES]
+            picker.value = values[(values.index(picker.value) + 1) % len(values)]
 
     def action_zoom(self) -> None:
         self.zoom = ZOOMS[(ZOOMS.index(self.zoom) + 1) % len(ZOOMS)]

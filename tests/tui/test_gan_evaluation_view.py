@@ -1,0 +1,128 @@
+"""The GAN tab's mode-collapse view: the latest class histogram, coverage and cFD over time, the class picker."""
+
+import numpy as np
+import torch
+from textual.widgets import Select
+from textual.widgets._toast import Toast
+
+from core.gan.class_view import classes_at_a_glance, one_class
+from core.gan.config import GanConfig
+from core.gan.events import Evaluation, Notice, Progress, Samples, Started
+from core.gan.grids import image_grid, to_uint8
+from core.gan.history import RunHistory
+from tui.app import GanTuiApp
+from tui.labs.gan import GanPane, RunEvents
+from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart, bar_cells, bar_labels
+from tui.widgets.halfblock import HalfBlockImage
+
+GLYPHS = GanConfig(max_steps=3000, device="cpu")
+
+
+def glyph_run_events(covered=(3, 5, 8), cfds=(900.0, 400.0, 120.0)) -> list:
+    """A glyph run as the trainer reports it: an evaluation at each epoch end (937 steps each)."""
+    events = [(0, Started(0, 3000, 937.0, "cpu", None, GLYPHS.to_dict()))]
+    for epoch, (classes, cfd) in enumerate(zip(covered, cfds), start=1):
+        counts = [300] * classes + [0] * (10 - classes)
+        counts[0] += 3000 - sum(counts)
+        step = 937 * epoch
+        events.append((0, Progress(step, float(epoch), 10.0 * epoch, 0.5, 1.0, 0.6, 0.4, 1000.0)))
+        events.append((0, Evaluation(step, float(epoch), 10.0 * epoch, 1.0, classes_covered=classes,
+                                     class_kl=0.5, cfd=cfd, class_counts=tuple(counts))))
+    return events
+
+
+async def show_run(pilot, config, events) -> GanPane:
+    pane = pilot.app.query_one(GanPane)
+    pane._reset([RunHistory()], ["run"], [config])
+    pane.post_message(RunEvents(events))
+    await pilot.pause(0.6)  # the charts redraw four times a second
+    return pane
+
+
+async def test_the_tab_shows_the_class_histogram_of_the_latest_evaluation_and_coverage_over_time():
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.query_one(GanPane)
+        assert app.query_one("#eval-row").styles.display == "none"   # nothing measured yet: no empty charts
+        await show_run(pilot, GLYPHS, glyph_run_events())
+        assert app.query_one("#eval-row").styles.display == "block"
+        histogram = pane.query_one("#class-histogram", ClassHistogram)
+        assert histogram.caption == "classes 8/10 · cFD 120" and histogram.evaluation.step == 2811
+        lines = [histogram.render_line(y).text for y in range(histogram.size.height)]
+        assert lines[0].strip() == "classes 8/10 · cFD 120"
+        assert lines[1].startswith("900│█ ")                  # class 0's 900 samples: the tallest bar
+        assert lines[-2].strip() == "0 1 2 3 4 5 6 7 8 9" and lines[-1].strip() == "class · step 2,811"
+        coverage = pane.query_one("#coverage-chart", CoverageChart)
+        covered, cfd, total, points = coverage.series
+        assert covered.x.tolist() == [937, 1874, 2811] and covered.y.tolist() == [3, 5, 8]
+        assert cfd.y.tolist() == [900.0, 400.0, 120.0] and (total, points) == (10, False)
+
+
+async def test_a_2d_run_shows_its_modes():
+    config = GanConfig(data="ring8", max_steps=200, device="cpu")
+    events = [(0, Started(0, 200, 390.0, "cpu", None, config.to_dict())),
+              (0, Evaluation(100, 0.25, 1.0, 0.01, modes_covered=3, high_quality_pct=45.2,
+                             mode_counts=(500, 0, 0, 400, 0, 230, 0, 0)))]
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = await show_run(pilot, config, events)
+        assert pane.query_one("#class-histogram", ClassHistogram).caption == "modes 3/8 · 45% near a mode"
+        assert pane.query_one("#coverage-chart", CoverageChart).series[2:] == (8, True)
+
+
+async def test_a_missing_classifier_is_said_in_a_notification():
+    message = "no glyphs classifier at /x/glyphs.pt: run `gan-tui classify --data glyphs` to train one"
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await show_run(pilot, GLYPHS, [(0, Started(0, 3000, 937.0, "cpu", None, GLYPHS.to_dict())),
+                                       (0, Notice(0, message))])
+        toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
+        assert len(toasts) == 1 and message in toasts[0]
+        assert app.query_one("#eval-row").styles.display == "none"
+
+
+def conditional_grid() -> np.ndarray:
+    """100 glyph-sized samples, row k = class k, each a distinct grey level."""
+    levels = torch.linspace(-1, 1, 100).view(100, 1, 1, 1).expand(100, 1, 28, 28)
+    return to_uint8(image_grid(levels, 10))
+
+
+async def test_the_class_picker_shows_three_of_each_class_and_c_steps_through_single_classes():
+    config = GanConfig(conditional=True, max_steps=3000, device="cpu")
+    grid = conditional_grid()
+    events = [(0, Started(0, 3000, 937.0, "cpu", None, config.to_dict())), (0, Samples(10, 0.01, grid, None))]
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = await show_run(pilot, config, events)
+        picker = pane.query_one("#class-picker", Select)
+        assert picker.display and picker.value == "all"
+        assert np.array_equal(pane.query_one("#latest-grid", HalfBlockImage).image, classes_at_a_glance(grid, 28))
+        pane.focus()
+        await pilot.press("c", "c", "c")
+        await pilot.pause()
+        assert picker.value == "2"
+        assert np.array_equal(pane.query_one("#latest-grid", HalfBlockImage).image, one_class(grid, 28, 2))
+
+
+async def test_the_class_picker_stays_out_of_the_way_of_an_unconditional_run():
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = await show_run(pilot, GLYPHS, glyph_run_events())
+        assert not pane.query_one("#class-picker", Select).display
+
+
+def test_the_histogram_and_coverage_look_right(snap_compare):
+    async def post_a_run(pilot):
+        await show_run(pilot, GLYPHS, glyph_run_events())
+
+    assert snap_compare(GanTuiApp(initial_tab="gan"), terminal_size=(160, 45), run_before=post_a_run)
+
+
+def test_bars_are_block_characters_to_the_nearest_eighth_of_a_cell():
+    # heights in eighths of 3 cells: 900 -> 24 (full), 300 -> 8 (one cell), 450 -> 12, 1 -> 0, 0 -> 0
+    assert ["".join(row) for row in bar_cells([900, 300, 0, 450, 1], 3)] == ["█    ", "█  ▄ ", "██ █ "]
+
+
+def test_bar_labels_name_every_bar_or_every_fifth_when_they_do_not_fit():
+    assert bar_labels(10, 1) == "0 1 2 3 4 5 6 7 8 9 "
+    assert bar_labels(25, 1) == "0         5         10        15        20"

@@ -1,0 +1,158 @@
+"""Charts of a GAN run's mode-collapse metrics: the latest histogram, and coverage and cFD over time.
+
+The histogram is block characters (a bar per class or mode, each the same width, eighth-cell heights);
+the line chart is plotext, rebuilt a few times a second at most as SeriesChart does. Evaluations come once
+an epoch (or every 100 steps in 2-D), so no downsampling is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from rich.text import Text
+from textual.widget import Widget
+from textual_plotext import PlotextPlot
+
+from core.gan.events import Evaluation
+
+BAR_STYLE = "rgb(90,160,255)"
+MISSING_STYLE = "rgb(240,90,90)"  # classes or modes below the covered line
+COVERED_COLOUR, CFD_COLOUR = (90, 210, 120), (255, 160, 60)
+
+
+def finite(x: np.ndarray, y: np.ndarray) -> tuple[list[float], list[float]]:
+    """The points whose x and y are both finite (a diverged generator's cFD is NaN), as lists for plotext."""
+    keep = np.isfinite(x) & np.isfinite(y)
+    return x[keep].tolist(), y[keep].tolist()
+
+
+class _DirtyPlot(PlotextPlot):
+    REDRAWS_PER_SECOND = 4
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.redraws = 0
+        self._dirty = True
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(1 / self.REDRAWS_PER_SECOND, self.redraw_if_dirty)
+
+    def on_resize(self) -> None:
+        self._dirty = True
+
+    def redraw_if_dirty(self) -> None:
+        if not self._dirty or not self.is_mounted or self.size.width == 0:
+            return
+        self._dirty = False
+        self.redraws += 1
+        self.plt.clear_figure()
+        self.draw(self.plt)
+        self.refresh()
+
+    def draw(self, plt: Any) -> None:
+        raise NotImplementedError
+
+
+BLOCKS = " ▁▂▃▄▅▆▇█"   # eighths of a cell, bottom up
+
+
+def bar_cells(counts: Sequence[int], height: int) -> list[list[str]]:
+    """Vertical bars as block characters: `height` rows, top first, one character per bar; the tallest bar
+    fills the height, the others in proportion, to the nearest eighth of a cell."""
+    tallest = max(max(counts), 1)
+    eighths = [round(8 * height * count / tallest) for count in counts]
+    return [[BLOCKS[min(8, max(0, level - 8 * (height - 1 - row)))] for level in eighths] for row in range(height)]
+
+
+def bar_labels(count: int, bar: int) -> str:
+    """Index labels under `count` bars of width `bar` (a space between bars): every index when it fits
+    under its bar, else every fifth, starting at its bar and running into the next."""
+    slot = bar + 1
+    if len(str(count - 1)) <= bar:
+        return "".join(str(index).center(bar) + " " for index in range(count))
+    line = [" "] * (count * slot + len(str(count - 1)))
+    for index in range(0, count, 5):
+        line[index * slot:index * slot + len(str(index))] = str(index)
+    return "".join(line).rstrip()
+
+
+class ClassHistogram(Widget):
+    """The latest evaluation's samples per class (image sets) or per mode (2-D sets), as bars drawn with
+    block characters; classes or modes that count as missed are red. The caption says what they add up to."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.evaluation: Evaluation | None = None
+
+    def show(self, evaluation: Evaluation | None) -> None:
+        if evaluation is not self.evaluation:
+            self.evaluation = evaluation
+            self.refresh()
+
+    @property
+    def caption(self) -> str:
+        evaluation = self.evaluation
+        if evaluation is None:
+            return ""
+        if evaluation.mode_counts is not None:
+            return (f"modes {evaluation.modes_covered}/{len(evaluation.mode_counts)}"
+                    f" · {evaluation.high_quality_pct:.0f}% near a mode")
+        return f"classes {evaluation.classes_covered}/{len(evaluation.class_counts)} · cFD {evaluation.cfd:.3g}"
+
+    def render(self) -> Text:
+        evaluation = self.evaluation
+        if evaluation is None:
+            return Text("")
+        points = evaluation.mode_counts is not None
+        counts = list(evaluation.mode_counts if points else evaluation.class_counts)
+        floor = 1 if points else 0.01 * sum(counts)  # the metrics' own rules for a missed mode or class
+        axis = len(f"{max(counts):,}") + 1
+        bar = max(1, (self.size.width - axis) // len(counts) - 1)
+        height = max(1, self.size.height - 3)
+        text = Text(self.caption.center(self.size.width) + "\n", style="bold")
+        for row, cells in enumerate(bar_cells(counts, height)):
+            text.append((f"{max(counts):,}" if row == 0 else "0" if row == height - 1 else "").rjust(axis - 1) + "│",
+                        style="dim")
+            for cell, count in zip(cells, counts):
+                text.append(cell * bar, style=MISSING_STYLE if count < floor or count == 0 else BAR_STYLE)
+                text.append(" ")
+            text.append("\n")
+        text.append(" " * axis + bar_labels(len(counts), bar) + "\n", style="dim")
+        text.append(f"{'mode' if points else 'class'} · step {evaluation.step:,}".center(self.size.width), style="dim")
+        return text
+
+
+class CoverageChart(_DirtyPlot):
+    """Classes (or modes) covered at each evaluation on the left axis, and cFD on the right for images."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.series: tuple[Any, Any, int, bool] | None = None
+        self._drawn_length = 0
+
+    def show(self, covered: Any, cfd: Any, total: int, points: bool) -> None:
+        """GrowingSeries of coverage and cFD (read at the next redraw), out of `total` classes or modes;
+        redrawn only when they have grown or changed."""
+        if self.series is not None and self.series[0] is covered and len(covered) == self._drawn_length:
+            return
+        self.series, self._drawn_length = (covered, cfd, total, points), len(covered)
+        self._dirty = True
+
+    def draw(self, plt: Any) -> None:
+        if self.series is None or not len(self.series[0]):
+            return
+        covered, cfd, total, points = self.series
+        name = "modes" if points else "classes"
+        x, y = finite(covered.x, covered.y)
+        plt.plot(x, y, marker="braille", color=COVERED_COLOUR, label=f"{name} covered")
+        plt.ylim(0, total, yside="left")
+        x, y = finite(cfd.x, cfd.y)
+        if not points and x:
+            plt.plot(x, y, marker="braille", color=CFD_COLOUR, label="cFD", yside="right")
+        plt.title(f"{name} covered" + ("" if points else ", cFD"))
+        plt.xlabel("step")
+        ticks = np.unique(np.rint(np.linspace(covered.x[0], covered.x[-1], max(2, min(4, self.size.width // 14)))))
+        plt.xticks(ticks.tolist(), [f"{tick:,.0f}" for tick in ticks])

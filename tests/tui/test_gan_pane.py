@@ -45,6 +45,11 @@ async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
         await pilot.pause(0.1)
 
 
+async def shows(pilot, selector: str, text: str) -> None:
+    """The Static at `selector` comes to show `text` (the status line redraws twice a second)."""
+    await wait_for(pilot, lambda: text in text_of(pilot.app, selector), timeout=15)
+
+
 def children_of(pid: int) -> list[int]:
     """Live processes whose parent is `pid` (the training child, the resource tracker)."""
     found = []
@@ -144,8 +149,7 @@ async def test_a_short_glyphs_run_trains_pauses_resumes_and_stops_with_a_checkpo
         assert history.started.device == "cpu" and history.started.run_dir == str(out)
         assert history.samples.grid.shape == (242, 242, 3)  # 8 x 8 glyphs of 28 pixels with 2-pixel gutters
         assert np.isfinite(history.d_loss.y).all() and len(history.g_loss) >= 2
-        await pilot.pause(0.3)
-        assert "running" in text_of(app, "#gan-status") and "step" in text_of(app, "#gan-status")
+        await shows(pilot, "#gan-status", "● running  step")
 
         await pilot.press("p")
         assert "paused" in text_of(app, "#gan-status")
@@ -177,7 +181,7 @@ async def test_quitting_mid_run_stops_the_child_within_two_seconds_and_saves_a_c
         gone = watch_for_exit(child)
         began = time.monotonic()
         await pilot.press("q")
-    assert gone.wait(timeout=5) and gone.at - began < 2.0
+    assert gone.wait(timeout=30) and gone.at - began < 2.0
     assert not training_children()
     assert (out / "checkpoint.pt").is_file()
     assert json.loads((out / "status.json").read_text())["state"] == "stopped"
@@ -219,9 +223,8 @@ async def test_a_failed_run_says_why_and_t_shows_the_traceback():
             (0, Failed(7, "d_loss became nan at step 7; the run stops there (try a smaller learning rate)",
                        "Traceback (most recent call last):\n  File \"trainer.py\", line 1\nNonFiniteLoss")),
         ]))
-        await pilot.pause(0.5)
-        assert "Failed at step 7: d_loss became nan" in text_of(app, "#gan-message")
-        assert "failed" in text_of(app, "#gan-status")
+        await shows(pilot, "#gan-message", "Failed at step 7: d_loss became nan")
+        await shows(pilot, "#gan-status", "● failed")
         pane.focus()
         await pilot.press("t")
         assert "NonFiniteLoss" in str(app.screen.query_one("#traceback Static:last-of-type", Static).content)
@@ -247,9 +250,8 @@ async def test_watch_mode_follows_a_run_folder_and_shows_its_last_step(tmp_path)
             for event in finished_run_events(str(run)):
                 if isinstance(event, Progress):
                     metrics.write(json.dumps(event.record()) + "\n")
-        await wait_for(pilot, lambda: pane.histories[0].step == 20, timeout=10)
-        # the status line is redrawn on the pane's steady timer, not per record
-        await wait_for(pilot, lambda: "step 20/40" in text_of(app, "#gan-status"), timeout=10)
+        await wait_for(pilot, lambda: pane.histories[0].step == 20, timeout=30)
+        await shows(pilot, "#gan-status", "step 20/40")
 
 
 async def test_the_command_line_fills_the_form():
@@ -279,10 +281,8 @@ async def test_watch_mode_on_a_headless_run_shows_its_last_step_and_how_it_ended
     app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(watch=(str(run),))})
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.query_one(GanPane)
-        await wait_for(pilot, lambda: pane.histories[0].ended, timeout=5)
-        await pilot.pause(0.3)
-        status = text_of(app, "#gan-status")
-        assert "completed" in status and "step 30/30" in status
+        await wait_for(pilot, lambda: pane.histories[0].ended, timeout=30)
+        await shows(pilot, "#gan-status", "● completed  step 30/30")
         assert pane.histories[0].samples.step == 30  # the last grid, a scatter plot of the 2-D samples
         assert app.query_one("#latest-grid").image is not None
 
@@ -302,12 +302,11 @@ async def test_watching_several_runs_overlays_their_losses_one_colour_each(tmp_p
     app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(watch=tuple(runs))})
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.query_one(GanPane)
-        await wait_for(pilot, lambda: all(history.step == 20 for history in pane.histories), timeout=5)
+        await wait_for(pilot, lambda: all(history.step == 20 for history in pane.histories), timeout=30)
         lines = {line.label: line for line in app.query_one("#loss-chart").lines}
         assert lines["a D"].y.tolist() == [1.3, 1.3] and lines["b D"].y.tolist() == [0.4, 0.4]
         assert lines["a D"].colour != lines["b D"].colour
-        await pilot.pause(0.6)
-        assert text_of(app, "#gan-status").startswith("a (1/2")
+        await shows(pilot, "#gan-status", "a (1/2, r: next) ● running")
         pane.focus()
         await pilot.press("r")
         assert text_of(app, "#gan-status").startswith("b (2/2")
@@ -335,8 +334,7 @@ async def test_a_corrupt_metrics_file_is_reported_in_the_pane_and_the_app_keeps_
     app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(watch=(str(run),))})
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.query_one(GanPane)
-        await wait_for(pilot, lambda: pane.histories[0].failure is not None, timeout=5)
-        await pilot.pause(0.6)
-        assert f"cannot read {run}" in text_of(app, "#gan-message")
+        await wait_for(pilot, lambda: pane.histories[0].failure is not None, timeout=30)
+        await shows(pilot, "#gan-message", f"cannot read {run}")
         await pilot.press("2")
         assert app.active_lab == "saddle"

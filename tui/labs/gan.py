@@ -181,7 +181,7 @@ class GanPane(Horizontal, can_focus=True):
         Binding("z", "zoom", "Zoom samples"),
         Binding("c", "next_class", "Class", show=False),
         Binding("f", "toggle_form", "Form", show=False),
-        Binding("r", "next_run", "Next run", show=False),
+        Binding("r", "next_run", "Next run"),
         Binding("escape", "focus_pane", "Leave field", show=False),
     ]
 

@@ -12,7 +12,8 @@ numbers whether or not a classifier is there.
 When: image sets at epoch ends, 2-D sets every POINTS_EVERY steps, and at the end of the run. An
 evaluation that falls due waits until it and the final one fit, at the cost of the latest, within
 COST_SHARE of the training time; so evaluating slows training by less than that, however slow the
-machine (measured: 6-9% on busy CPU runs of the glyph presets). The final one always runs.
+machine (measured: 7.2-9.6% of the glyph preset runs in the README, under 1% of the ring8 ones). The final
+one always runs.
 """
 
 from __future__ import annotations

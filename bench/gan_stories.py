@@ -40,7 +40,7 @@ def reference_rows() -> list[list[str]]:
 
     classifier = load_classifier("glyphs")
     glyphs = load_data("glyphs", size=EVAL_IMAGES, seed=12345)
-    labels, features = classifier.predict(glyphs.x)
+    labels, features, _ = classifier.predict(glyphs.x)
     histogram = class_histogram(labels, 10, classifier.class_distribution)
     cfd = frechet_distance(feature_stats(features), classifier.real_stats)
     points = load_data("ring8", size=EVAL_POINTS, seed=12345).x

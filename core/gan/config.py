@@ -14,7 +14,7 @@ from typing import Any
 
 from core.errors import InvalidSetting
 
-MODELS = ("mlp", "dcgan")
+MODELS = ("mlp", "conv", "dcgan")
 OBJECTIVES = ("minimax", "nonsat", "lsgan", "wgan", "wgan-gp", "mse", "unrolled")
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -22,7 +22,12 @@ PRECISIONS = ("fp32", "bf16", "fp16")
 IMAGE_SETS = ("glyphs", "mnist", "fashion-mnist", "cifar10")
 POINT_SETS = ("ring8", "grid25")  # core.gan.data.MIXTURES; kept here so this module needs no torch
 
-_ADAM_DCGAN = {"optimizer": "adam", "lr_d": 2e-4, "lr_g": 2e-4, "beta1": 0.5, "beta2": 0.999, "d_steps": 1}
+# Adam's learning rate for the cross-entropy, least-squares and mse objectives depends on the model: 2e-4 is
+# Radford et al.'s DCGAN value; the MLP pair learns faster at 4e-4 and still covers every class (measured
+# on the glyphs at 5,000 steps: KL 0.021 and 60% read confidently, against 0.052 and 56% at 2e-4).
+_ADAM_LEARNING_RATE = {"mlp": 4e-4, "conv": 2e-4, "dcgan": 2e-4}
+_ADAM_DCGAN = {"optimizer": "adam", "lr_d": _ADAM_LEARNING_RATE, "lr_g": _ADAM_LEARNING_RATE, "beta1": 0.5,
+               "beta2": 0.999, "d_steps": 1}
 OBJECTIVE_DEFAULTS: dict[str, dict[str, Any]] = {
     "minimax": _ADAM_DCGAN,
     "nonsat": _ADAM_DCGAN,
@@ -52,13 +57,14 @@ class GanConfig:
     objective: str = "nonsat"
     data: str = "glyphs"
     data_dir: str | None = None
+    classifier: str | None = None  # an evaluator file saved by `gan-tui classify --out`; None: the cached one
     download: bool = False
     conditional: bool = False
     epochs: int = 0              # passes over the data; 0: no limit
-    max_steps: int = 1000        # 0: no limit
+    max_steps: int = 4000        # 0: no limit
     batch: int = 64
     z_dim: int = 100
-    hidden: int = 256            # MLP hidden width
+    hidden: int = 128            # MLP width: the generator's hidden layers are h, 2h, 4h wide for images
     dropout: float = 0.3         # discriminator dropout rate; 0 turns it off
     optimizer: str | None = None  # None: the objective's default, and likewise below
     lr_d: float | None = None
@@ -89,8 +95,10 @@ class GanConfig:
         for name in ("download", "conditional"):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidSetting(name, f"must be true or false (got {getattr(self, name)!r})")
-        if self.data_dir is not None and not isinstance(self.data_dir, str):
-            raise InvalidSetting("data_dir", f"must be a folder path (got {self.data_dir!r})")
+        for name, what in (("data_dir", "a folder path"), ("classifier", "the path of a classifier file")):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise InvalidSetting(name, f"must be {what} (got {value!r})")
         if self.epochs == 0 and self.max_steps == 0:
             raise InvalidSetting("max_steps", "give --max-steps or --epochs: a run needs an end")
         for name, low in (("epochs", 0), ("max_steps", 0), ("batch", 1), ("z_dim", 1), ("hidden", 1), ("g_steps", 1), ("unroll", 1),
@@ -128,9 +136,13 @@ class GanConfig:
         return self.data in POINT_SETS
 
     def effective(self, name: str) -> Any:
-        """The value used for `name`: the field, or the objective's default where the field is None."""
+        """The value used for `name`: the field, or the objective's default (for this model) where the field
+        is None."""
         value = getattr(self, name)
-        return OBJECTIVE_DEFAULTS[self.objective][name] if value is None else value
+        if value is not None:
+            return value
+        default = OBJECTIVE_DEFAULTS[self.objective][name]
+        return default[self.model] if isinstance(default, dict) else default
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types only (tuples become lists)."""

@@ -1,7 +1,7 @@
 """What a training run tells its listeners: small picklable records, the same for every sink.
 
-A run emits Started, then any number of Progress, Samples, EpochEnd, CheckpointSaved, Evaluation and
-Notice, and ends with exactly one Finished or Failed. `step` counts generator update rounds from the start
+A run emits Started, then any number of Progress, Samples, EpochEnd, CheckpointSaved, Evaluation,
+EvaluatorTraining and Notice, and ends with exactly one Finished or Failed. `step` counts generator update rounds from the start
 of the run (resumes continue it); `epoch` in Progress, Samples and Evaluation is fractional: real batches
 drawn / batches per epoch.
 """
@@ -80,6 +80,7 @@ class Evaluation:
     classes_covered: int | None = None           # classes with >= 1% of the samples
     class_kl: float | None = None                # KL(generated class frequencies || real ones), nats
     cfd: float | None = None                     # classifier Fréchet distance to the real features
+    confident_pct: float | None = None           # % of samples classified with probability > 0.9
     class_counts: tuple[int, ...] | None = None  # samples per predicted class
     cond_accuracy: float | None = None           # share of samples classified as the class asked for
     modes_covered: int | None = None             # modes with a sample within 3 std
@@ -90,6 +91,7 @@ class Evaluation:
         """The metrics.jsonl line: step, epoch, time, eval_seconds and the metrics that apply (a non-finite
         value, such as the cFD of a diverged generator, is written as null)."""
         metrics = {"classes_covered": self.classes_covered, "class_kl": self.class_kl, "cfd": self.cfd,
+                   "confident_pct": self.confident_pct,
                    "class_counts": self.class_counts, "cond_accuracy": self.cond_accuracy,
                    "modes_covered": self.modes_covered, "high_quality_pct": self.high_quality_pct,
                    "mode_counts": self.mode_counts}
@@ -99,12 +101,15 @@ class Evaluation:
                 **{key: list(value) if isinstance(value, tuple) else value for key, value in finite.items()}}
 
     def describe(self) -> str:
-        """The metrics in words: modes and high-quality share for 2-D data, classes, KL and cFD for images."""
+        """The metrics in words: modes and high-quality share for 2-D data, classes, KL, sharpness and cFD
+        for images."""
         if self.modes_covered is not None:
             return (f"modes covered {self.modes_covered} of {len(self.mode_counts or ())}, "
                     f"{self.high_quality_pct:.1f}% high quality")
         text = (f"classes covered {self.classes_covered} of {len(self.class_counts or ())}, "
-                f"KL {self.class_kl:.2f}, cFD {self.cfd:.1f}")
+                f"KL {self.class_kl:.2f}, "
+                + ("" if self.confident_pct is None else f"{self.confident_pct:.0f}% read confidently, ")
+                + f"cFD {self.cfd:.1f}")
         return text + ("" if self.cond_accuracy is None else f", conditional accuracy {self.cond_accuracy:.0%}")
 
     @classmethod
@@ -115,6 +120,18 @@ class Evaluation:
         if "cfd" in record:
             values["cfd"] = math.nan if record["cfd"] is None else record["cfd"]
         return cls(seconds=record["eval_seconds"], **values)
+
+
+@dataclass(frozen=True)
+class EvaluatorTraining:
+    """The first run on the glyphs trains their evaluator in the background; this is how far it has got."""
+
+    step: int
+    data: str
+    fraction: float        # 0..1 of the classifier's training batches done
+
+    def describe(self) -> str:
+        return f"training the {self.data} evaluator (first run only): {self.fraction:.0%}"
 
 
 @dataclass(frozen=True)
@@ -138,4 +155,5 @@ class Failed:
     traceback: str = ""
 
 
-Event = Union[Started, Progress, Samples, EpochEnd, CheckpointSaved, Evaluation, Notice, Finished, Failed]
+Event = Union[Started, Progress, Samples, EpochEnd, CheckpointSaved, Evaluation, EvaluatorTraining, Notice, Finished,
+              Failed]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.gan.events import CheckpointSaved, Evaluation, Event, Failed, Finished, Notice, Progress, Samples, Started
+from core.gan.events import (CheckpointSaved, Evaluation, EvaluatorTraining, Event, Failed, Finished, Notice, Progress,
+                             Samples, Started)
 from core.series import GrowingSeries
 
 SNAPSHOT_EPOCHS = (1, 10, 30, 50)  # as in the FashionMNIST homework: the generator's progress at a glance
@@ -53,6 +54,7 @@ class RunHistory:
         self.covered = GrowingSeries(0.0)    # classes covered (image sets) or modes covered (2-D sets)
         self.cfd = GrowingSeries(0.0)        # image sets
         self.notices: list[Notice] = []
+        self.evaluator_training: EvaluatorTraining | None = None  # until the glyph evaluator is ready
 
     @property
     def state(self) -> str:
@@ -74,8 +76,10 @@ class RunHistory:
             epoch = math.floor(event.epoch)
             if epoch in self.snapshot_epochs and epoch not in self.snapshots:
                 self.snapshots[epoch] = Snapshot(epoch, event.step, event.grid)
+        elif isinstance(event, EvaluatorTraining):
+            self.evaluator_training = event
         elif isinstance(event, Evaluation):
-            self.evaluation = event
+            self.evaluation, self.evaluator_training = event, None
             covered = event.modes_covered if event.classes_covered is None else event.classes_covered
             self.covered.append(event.step, covered)
             self.cfd.append(event.step, event.cfd)

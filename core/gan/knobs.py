@@ -4,7 +4,7 @@
   look-ahead: each means nothing to the other objectives;
 - mse trains the generator alone, so the discriminator's learning rate, step count and dropout are unused;
 - data_dir is where the real data sets live; the glyphs and the 2-D mixtures are generated;
-- the 2-D mixtures have no labels, so there is nothing to condition on.
+- the 2-D mixtures have no labels, so there is nothing to condition on and no classifier evaluates them.
 """
 
 from __future__ import annotations
@@ -24,5 +24,5 @@ def unused_settings(config: GanConfig) -> frozenset[str]:
     if config.data in _GENERATED_SETS:
         unused.add("data_dir")
     if config.data not in IMAGE_SETS:
-        unused.add("conditional")
+        unused.update(("conditional", "classifier"))
     return frozenset(unused)

@@ -144,8 +144,8 @@ class Trainer:
         config = self.config
         emit(Started(self.step, self.total_steps, self.steps_per_epoch, str(self.device),
                      None if self.run_dir is None else str(self.run_dir.path), config.to_dict()))
-        for notice in self.evaluator.notice_events(self.step):
-            emit(notice)
+        for event in self.evaluator.status_events(self.step):
+            emit(event)
         self._started, self._paused_for = time.perf_counter(), 0.0
         self._open_window()
         self._sampled_at = -1
@@ -181,6 +181,8 @@ class Trainer:
         self._report(emit)
         self._emit_samples(emit)
         self._evaluate(emit)
+        for event in self.evaluator.status_events(self.step):
+            emit(event)
         self._save_checkpoint(emit)
         finished = Finished(self.step, reason)
         emit(finished)
@@ -261,6 +263,8 @@ class Trainer:
             d_real=d_real if has_d else None, d_fake=d_fake if has_d else None,
             images_per_s=self._filled * self.images_per_step / max(now - self._window_began, 1e-9),
         ))
+        for event in self.evaluator.status_events(self.step):
+            emit(event)
         self._open_window()
 
     def _training_time(self, now: float) -> float:

@@ -18,7 +18,7 @@ from core.gan.classifier import (
     train_classifier,
 )
 from core.gan.data import load_data
-from core.gan.metrics import class_histogram, feature_stats, frechet_distance
+from core.gan.metrics import class_histogram, confident_pct, feature_stats, frechet_distance
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def glyph_classifier():
 def test_glyph_classifier_reaches_98_percent_in_a_short_seeded_run(glyph_classifier):
     classifier, test = glyph_classifier
     assert classifier.accuracy >= 0.98
-    labels, features = classifier.predict(test.x)
+    labels, features, _ = classifier.predict(test.x)
     assert float((labels == test.y).double().mean()) == pytest.approx(classifier.accuracy, abs=1e-12)
     assert features.shape == (2_000, FEATURES)
     np.testing.assert_allclose(classifier.class_distribution, np.full(10, 0.1), atol=1e-12)  # balanced glyphs
@@ -40,15 +40,26 @@ def test_glyph_classifier_reaches_98_percent_in_a_short_seeded_run(glyph_classif
 def test_real_glyphs_cover_ten_classes_and_a_collapsed_set_is_far_in_cfd(glyph_classifier):
     classifier, _ = glyph_classifier
     fresh = load_data("glyphs", size=3_000, seed=5)        # new real glyphs the classifier never saw
-    labels, features = classifier.predict(fresh.x)
+    labels, features, _ = classifier.predict(fresh.x)
     real = class_histogram(labels, 10, classifier.class_distribution)
     assert real.classes_covered == 10 and real.class_kl < 0.01
     real_cfd = frechet_distance(feature_stats(features), classifier.real_stats)
     threes = fresh.x[fresh.y == 3]                         # a generator that only draws threes
-    collapsed_labels, collapsed_features = classifier.predict(threes)
+    collapsed_labels, collapsed_features, _ = classifier.predict(threes)
     collapsed = class_histogram(collapsed_labels, 10, classifier.class_distribution)
     assert collapsed.classes_covered == 1 and collapsed.most_frequent == 3
     assert frechet_distance(feature_stats(collapsed_features), classifier.real_stats) > 10 * real_cfd
+
+
+def test_real_glyphs_are_read_confidently_and_noise_and_blurred_averages_are_not(glyph_classifier):
+    classifier, _ = glyph_classifier
+    fresh = load_data("glyphs", size=2_000, seed=6)
+    assert confident_pct(classifier.predict(fresh.x).confidence) > 90
+    noise = torch.rand(2_000, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    assert confident_pct(classifier.predict(noise).confidence) < 20
+    # the average of four different digits: what an MSE generator or a blurry GAN draws
+    blurred = (fresh.x[:500] + fresh.x[500:1000] + fresh.x[1000:1500] + fresh.x[1500:2000]) / 4
+    assert confident_pct(classifier.predict(blurred).confidence) < 50  # measured 31; real glyphs 99
 
 
 def test_a_saved_classifier_loads_with_the_same_predictions_and_statistics(glyph_classifier, tmp_path):

@@ -6,16 +6,21 @@ import math
 import pytest
 import torch
 
+from pathlib import Path
+
+from core.errors import InvalidSetting
+from core.gan import classifier as classifier_module
 from core.gan.classifier import default_path, save_classifier, train_classifier
 from core.gan.config import GanConfig
 from core.gan.data import load_data
 from core.gan.evaluation import COST_SHARE, EVAL_IMAGES, EVAL_POINTS, POINTS_EVERY, Evaluator
-from core.gan.events import Evaluation, Finished, Notice
+from core.gan.events import Evaluation, EvaluatorTraining, Finished, Notice
 from core.gan.history import RunHistory
 from core.gan.run_dir import RunDir
 from core.gan.trainer import Trainer
 from core.gan.watch import RunWatcher
 
+MNIST_T10K = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "mnist-t10k"
 GLYPHS = dict(data="glyphs", batch=64, hidden=64, z_dim=16, max_steps=0, device="cpu")
 
 
@@ -81,18 +86,58 @@ def test_a_ring8_run_reports_modes_every_hundred_steps(tmp_path):
         assert "cfd" not in record and "classes_covered" not in record
 
 
-def test_a_missing_classifier_is_said_once_with_the_command_and_training_goes_on(monkeypatch, tmp_path, small_glyphs):
+@pytest.fixture
+def quick_glyph_evaluator_training(monkeypatch):
+    """The background training of the glyph evaluator on 1,000 glyphs for one epoch instead of 20,000."""
+    monkeypatch.setattr(classifier_module, "GLYPHS_TRAIN_SIZE", 1000)
+    monkeypatch.setitem(classifier_module.DEFAULT_IMAGES_SEEN, "glyphs", 1000)
+
+
+@pytest.mark.empty_cache
+def test_the_first_glyph_run_trains_the_evaluator_in_the_background_and_the_next_reuses_it(
+        tmp_path, small_glyphs, quick_glyph_evaluator_training):
+    _, events = train(GanConfig(**{**GLYPHS, "max_steps": 20}), small_glyphs, tmp_path / "first")
+    progress = [e.fraction for e in events if isinstance(e, EvaluatorTraining)]
+    assert progress and all(0.0 <= fraction <= 1.0 for fraction in progress)
+    assert not any(isinstance(e, Notice) for e in events)                 # no pop-up asking for a command
+    assert any(isinstance(e, Evaluation) for e in events)                 # the last evaluation waited for it
+    assert default_path("glyphs").is_file()                               # cached for the next run
+    _, events = train(GanConfig(**{**GLYPHS, "max_steps": 20}), small_glyphs, tmp_path / "second")
+    assert not any(isinstance(e, EvaluatorTraining) for e in events)      # not trained again
+    assert any(isinstance(e, Evaluation) for e in events)
+
+
+def test_a_classifier_given_by_path_is_used_and_a_bad_path_is_refused(tmp_path, small_glyphs,
+                                                                      small_glyph_evaluator, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
-    records, events = train(GanConfig(epochs=2, **GLYPHS), small_glyphs, tmp_path)
+    _, events = train(GanConfig(classifier=str(small_glyph_evaluator), **{**GLYPHS, "max_steps": 10}),
+                      small_glyphs, tmp_path)
+    assert any(isinstance(e, Evaluation) for e in events)
+    assert not any(isinstance(e, (EvaluatorTraining, Notice)) for e in events)
+    with pytest.raises(InvalidSetting) as error:
+        Evaluator(GanConfig(classifier=str(tmp_path / "nowhere.pt"), **{**GLYPHS, "max_steps": 10}), small_glyphs,
+                  torch.device("cpu"))
+    assert error.value.field == "classifier" and "nowhere.pt" in error.value.message
+
+
+@pytest.mark.skipif(not MNIST_T10K.is_dir(), reason=f"the shared MNIST test files are not at {MNIST_T10K}")
+@pytest.mark.empty_cache
+def test_a_missing_real_set_classifier_is_said_once_with_the_command_and_training_goes_on(tmp_path):
+    data = load_data("mnist", MNIST_T10K)
+    config = GanConfig(data="mnist", data_dir=str(MNIST_T10K), batch=64, hidden=16, z_dim=8, max_steps=20,
+                       device="cpu")
+    records, events = train(config, data, tmp_path)
     notices = [e for e in events if isinstance(e, Notice)]
-    assert len(notices) == 1 and "run `gan-tui classify --data glyphs`" in notices[0].message
-    assert str(default_path("glyphs")) in notices[0].message
-    assert not any(isinstance(e, Evaluation) for e in events)
+    assert len(notices) == 1 and "run `gan-tui classify --data mnist`" in notices[0].message
+    assert str(default_path("mnist")) in notices[0].message
+    assert not any(isinstance(e, (Evaluation, EvaluatorTraining)) for e in events)
     assert records and records[-1]["step"] == 20 and "g_loss" in records[-1]
 
 
 def test_evaluating_does_not_change_what_training_computes(monkeypatch, tmp_path, small_glyphs,
-                                                           cache_with_a_glyph_classifier):
+                                                           cache_with_a_glyph_classifier,
+                                                           quick_glyph_evaluator_training):
+    """With a cached evaluator, and with none (the evaluator then trains in a thread beside the run)."""
     weights = []
     for cache in (cache_with_a_glyph_classifier, tmp_path / "empty-cache"):
         monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
@@ -120,7 +165,8 @@ def test_an_evaluation_survives_its_metrics_jsonl_line_and_a_diverged_cfd_is_nul
     assert record["cfd"] is None and record["class_counts"] == [1, 2, 3] and "modes_covered" not in record
     again = Evaluation.from_record(json.loads(json.dumps(record, allow_nan=False)))
     assert math.isnan(again.cfd) and again.class_counts == (1, 2, 3)
-    assert again == Evaluation(7, 0.5, 1.25, 0.1, 3, 0.7, again.cfd, (1, 2, 3), 0.25)
+    assert again == Evaluation(step=7, epoch=0.5, time=1.25, seconds=0.1, classes_covered=3, class_kl=0.7,
+                               cfd=again.cfd, class_counts=(1, 2, 3), cond_accuracy=0.25)
 
 
 def test_a_watcher_reads_back_the_evaluations_the_run_sent_and_the_history_keeps_them(tmp_path):

@@ -16,7 +16,8 @@ def models(shape, **settings):
     return build_models(GanConfig(data=data, **settings), shape, 10)
 
 
-@pytest.mark.parametrize(("model", "shape"), [("mlp", IMAGE), ("dcgan", IMAGE), ("dcgan", CIFAR), ("mlp", CIFAR)])
+@pytest.mark.parametrize(("model", "shape"), [("mlp", IMAGE), ("conv", IMAGE), ("dcgan", IMAGE), ("conv", CIFAR),
+                                              ("dcgan", CIFAR), ("mlp", CIFAR)])
 @pytest.mark.parametrize("conditional", [False, True])
 def test_image_generators_fill_the_data_shape_within_tanh_range(model, shape, conditional):
     generator, discriminator = models(shape, model=model, conditional=conditional, z_dim=16, hidden=32)
@@ -36,7 +37,7 @@ def test_point_generator_is_not_squashed_so_it_can_reach_the_ring():
     assert discriminator(points).shape == (256, 1)
 
 
-@pytest.mark.parametrize("model", ["mlp", "dcgan"])
+@pytest.mark.parametrize("model", ["mlp", "conv", "dcgan"])
 def test_conditional_models_read_the_label(model):
     generator, discriminator = models(IMAGE, model=model, conditional=True, z_dim=8, hidden=16, dropout=0.0)
     z = torch.randn(1, 8).expand(10, 8)
@@ -58,6 +59,23 @@ def test_dcgan_has_the_reference_loops_parameters():
     slopes = {m.negative_slope for m in [*generator.modules(), *discriminator.modules()] if isinstance(m, torch.nn.LeakyReLU)}
     assert slopes == {0.3}
     assert [m.p for m in discriminator.modules() if isinstance(m, torch.nn.Dropout)] == [0.3, 0.3]
+
+
+def test_the_image_mlp_has_the_classic_mnist_gan_shape_with_batchnorm_in_the_generator():
+    # G 100 -> 256 -> 512 -> 1024 -> 784 and D 784 -> 1024 -> 512 -> 256 -> 1 at hidden 256, as in the classic
+    # PyTorch MNIST GAN; BatchNorm on G's two wider layers keeps its samples apart.
+    generator, discriminator = models(IMAGE, hidden=256)
+    linear = lambda net: [(m.in_features, m.out_features) for m in net.modules() if isinstance(m, torch.nn.Linear)]
+    assert linear(generator) == [(100, 256), (256, 512), (512, 1024), (1024, 784)]
+    assert linear(discriminator) == [(784, 1024), (1024, 512), (512, 256), (256, 1)]
+    assert [m.num_features for m in generator.modules() if isinstance(m, torch.nn.BatchNorm1d)] == [512, 1024]
+
+
+def test_the_point_mlp_keeps_one_width_and_no_normalisation():
+    generator, discriminator = models((2,), hidden=64, z_dim=8)
+    widths = [m.out_features for m in generator.modules() if isinstance(m, torch.nn.Linear)]
+    assert widths == [64, 64, 64, 2]
+    assert not any(isinstance(m, torch.nn.BatchNorm1d) for m in generator.modules())
 
 
 def test_mse_trains_no_discriminator():

@@ -125,7 +125,7 @@ def test_presets_hold_what_their_names_promise():
     assert (plain.objective, unrolled.objective) == ("nonsat", "unrolled")
     assert GanConfig.from_dict({**plain.to_dict(), "objective": "unrolled"}) == unrolled  # only the objective differs
     assert parse("--preset", "conditional").conditional and parse("--preset", "mse").objective == "mse"
-    assert parse("--preset", "vanilla") == GanConfig()  # the default run is the vanilla preset
+    assert parse("--preset", "digits") == GanConfig()  # the default run is the digits preset
 
 
 def test_options_override_a_preset():

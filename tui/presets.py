@@ -1,7 +1,7 @@
 """Presets: a lab's config dataclass written as TOML in assets/presets/<lab>-<name>.toml or a user's file.
 
-A preset file holds `title`, `description` and a `[config]` table whose keys are the
-fields of the lab's config dataclass (nested dataclasses as nested tables).
+A preset file holds `title`, `description`, optionally `order` (its place in the list) and a `[config]`
+table whose keys are the fields of the lab's config dataclass (nested dataclasses as nested tables).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from core.errors import InvalidSetting
 from tui.assets import asset
 
 Config = TypeVar("Config")
+UNORDERED = 1_000  # where presets without an `order` go in the list
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,13 +28,17 @@ class Preset:
 
 
 def preset_names(lab: str) -> list[str]:
-    """Names of the presets shipped for `lab`, sorted."""
+    """Names of the presets shipped for `lab`: those that set `order` first, by it (the GAN lab's working
+    runs before the failures they contrast with), then the rest by name."""
     prefix = f"{lab}-"
-    return sorted(
-        entry.name[len(prefix) : -len(".toml")]
-        for entry in asset("presets").iterdir()
-        if entry.name.startswith(prefix) and entry.name.endswith(".toml")
-    )
+    names = [entry.name[len(prefix) : -len(".toml")] for entry in asset("presets").iterdir()
+             if entry.name.startswith(prefix) and entry.name.endswith(".toml")]
+    return sorted(names, key=lambda name: (_order(asset("presets", f"{prefix}{name}.toml")), name))
+
+
+def _order(path: Path) -> int:
+    order = tomllib.loads(path.read_text(encoding="utf-8")).get("order", UNORDERED)
+    return order if isinstance(order, int) else UNORDERED
 
 
 def load_preset(lab: str, name_or_path: str) -> Preset:

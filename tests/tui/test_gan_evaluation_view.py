@@ -7,7 +7,7 @@ from textual.widgets._toast import Toast
 
 from core.gan.class_view import classes_at_a_glance, one_class
 from core.gan.config import GanConfig
-from core.gan.events import Evaluation, Notice, Progress, Samples, Started
+from core.gan.events import Evaluation, EvaluatorTraining, Notice, Progress, Samples, Started
 from core.gan.grids import image_grid, to_uint8
 from core.gan.history import RunHistory
 from tui.app import GanTuiApp
@@ -70,15 +70,43 @@ async def test_a_2d_run_shows_its_modes():
         assert pane.query_one("#coverage-chart", CoverageChart).series[2:] == (8, True)
 
 
-async def test_a_missing_classifier_is_said_in_a_notification():
-    message = "no glyphs classifier at /x/glyphs.pt: run `gan-tui classify --data glyphs` to train one"
+def shown_text(widget) -> str:
+    return " ".join(widget.render_line(y).text.strip() for y in range(widget.size.height))
+
+
+async def test_the_first_glyph_run_shows_its_evaluator_training_in_the_metrics_row_not_a_pop_up():
     app = GanTuiApp(initial_tab="gan")
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
-        await show_run(pilot, GLYPHS, [(0, Started(0, 3000, 937.0, "cpu", None, GLYPHS.to_dict())),
-                                       (0, Notice(0, message))])
-        toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
-        assert len(toasts) == 1 and message in toasts[0]
-        assert app.query_one("#eval-row").styles.display == "none"
+        pane = await show_run(pilot, GLYPHS, [(0, Started(0, 3000, 937.0, "cpu", None, GLYPHS.to_dict())),
+                                              (0, EvaluatorTraining(40, "glyphs", 0.45))])
+        assert app.query_one("#eval-row").styles.display == "block"
+        histogram = pane.query_one("#class-histogram", ClassHistogram)
+        assert "training the glyphs evaluator (first run only): 45%" in shown_text(histogram)
+        assert not app.screen.query(Toast)
+        pane.post_message(RunEvents(glyph_run_events()[1:]))   # then its first evaluation replaces the line
+        await pilot.pause(0.6)
+        assert histogram.caption.startswith("classes 8/10")
+
+
+async def test_a_real_set_without_its_evaluator_offers_v_to_train_one():
+    config = GanConfig(data="mnist", data_dir="/nowhere/mnist", max_steps=3000, device="cpu")
+    message = "no mnist classifier at /x/mnist.pt: run `gan-tui classify --data mnist` to train one"
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        pane = await show_run(pilot, config, [(0, Started(0, 3000, 156.0, "cpu", None, config.to_dict())),
+                                              (0, Notice(0, message))])
+        histogram = pane.query_one("#class-histogram", ClassHistogram)
+        assert "press v to train one" in shown_text(histogram)
+        assert not app.screen.query(Toast)
+        assert pane.check_action("train_evaluator", ())      # v is in the footer
+        pane.focus()
+        await pilot.press("v")                         # the folder does not exist: the row says so, nothing crashes
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if "cannot train the mnist evaluator" in pane.evaluator_status:
+                break
+        assert "cannot train the mnist evaluator" in pane.evaluator_status and "/nowhere/mnist" in pane.evaluator_status
+        assert pane.check_action("train_evaluator", ())      # fix the folder and try again
 
 
 def conditional_grid() -> np.ndarray:

@@ -22,10 +22,11 @@ SUMMARY = "train a GAN (MLP or DCGAN, seven objectives) with live losses and sam
 RESUMABLE = ("max_steps", "epochs", "device", "log_every", "sample_every", "sample_epochs", "checkpoint_every")
 
 _OPTIONS: list[tuple[str, Any, str, str]] = [  # field, type, metavar, help
-    ("model", str, "mlp|dcgan", "generator and discriminator: 3-layer MLPs, or the TensorFlow-tutorial DCGAN"),
+    ("model", str, "mlp|conv|dcgan", "generator and discriminator: 3-layer MLPs, a small convolutional pair, or the TensorFlow-tutorial DCGAN"),
     ("objective", str, "NAME", "minimax, nonsat (default), lsgan, wgan, wgan-gp, mse or unrolled"),
     ("data", str, "NAME", "glyphs (default, built in), ring8, grid25, mnist, fashion-mnist or cifar10"),
     ("data_dir", str, "DIR", "folder holding mnist / fashion-mnist / cifar10 files"),
+    ("classifier", str, "PATH", "evaluator saved by `gan-tui classify --out PATH` (default: the cached one)"),
     ("batch", int, "B", "batch size"),
     ("z_dim", int, "N", "noise dimension"),
     ("hidden", int, "N", "MLP hidden width"),

@@ -41,6 +41,9 @@ from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart
 from tui.widgets.halfblock import HalfBlockImage
 from tui.widgets.series_chart import Level, Line, SeriesChart
 
+REAL_SETS = tuple(name for name in IMAGE_SETS if name != "glyphs")  # evaluators need the user's files
+EVALUATOR_MINUTES = {"mnist": "under a minute", "fashion-mnist": "a few minutes", "cifar10": "several minutes"}
+
 REDRAW_INTERVAL_S = 0.5       # status line and images: 2 updates a second at most
 WATCH_POLL_S = 0.5            # how often watch mode looks for new lines and samples
 QUIT_GRACE_S = 1.5            # a stopping child gets this long to save its checkpoint before it is killed
@@ -75,7 +78,7 @@ class FormField:
 
 
 FIELDS = (
-    FormField("model", "model", "choice", "mlp: fully connected; dcgan: the TensorFlow tutorial's convolutional GAN", MODELS),
+    FormField("model", "model", "choice", "mlp: fully connected; conv: a small convolutional pair for digits; dcgan: the TensorFlow tutorial's convolutional GAN", MODELS),
     FormField("objective", "objective", "choice", "What D and G minimise: minimax, non-saturating, least squares, WGAN, WGAN-GP, MSE only, unrolled", OBJECTIVES),
     FormField("data", "data", "choice", "glyphs and the 2-D mixtures need no files; mnist, fashion-mnist and cifar10 read a folder", IMAGE_SETS + POINT_SETS),
     FormField("data_dir", "data dir", "text", "Folder holding the real data set's files (never downloaded)", optional=True),
@@ -182,6 +185,7 @@ class GanPane(Horizontal, can_focus=True):
         Binding("c", "next_class", "Class", show=False),
         Binding("f", "toggle_form", "Form", show=False),
         Binding("r", "next_run", "Next run"),
+        Binding("v", "train_evaluator", "Train evaluator"),
         Binding("escape", "focus_pane", "Leave field", show=False),
     ]
 
@@ -203,6 +207,8 @@ class GanPane(Horizontal, can_focus=True):
         self._status_dirty = True
         self._form_choice: bool | None = None  # set by f; None: the form places itself
         self.zoom = ZOOMS[0]
+        self.evaluator_status = ""   # the v key's evaluator training: progress, then its outcome
+        self._evaluator_busy = self._evaluator_trained = False
 
     # --- layout ------------------------------------------------------------------------------------------
 
@@ -271,7 +277,15 @@ class GanPane(Horizontal, can_focus=True):
             return not self.watching
         if action == "next_run":
             return len(self.histories) > 1
+        if action == "train_evaluator":
+            return self._evaluator_missing()
         return True
+
+    def _evaluator_missing(self) -> bool:
+        """Whether the shown run said it has no evaluator for its real data set (v can train one)."""
+        history = self._shown()
+        return bool(history and history.notices and history.evaluation is None and not self._evaluator_busy
+                    and not self._evaluator_trained and self._shown_config().data in REAL_SETS)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < COMPACT_WIDTH or self.size.height < COMPACT_HEIGHT, "-compact")
@@ -517,7 +531,7 @@ class GanPane(Horizontal, can_focus=True):
         for index, event in message.batch:
             self.histories[index].apply(event)
             if isinstance(event, Notice) and index == self.shown_run:
-                self.notify(event.message, title="Metrics", severity="warning", timeout=20, markup=False)
+                self.refresh_bindings()  # v appears in the footer; the eval row says what is missing
         self._plot_lines()
         self._status_dirty = True
         if self.histories and self.histories[0].ended and not self.watching:
@@ -611,12 +625,65 @@ class GanPane(Horizontal, can_focus=True):
         """The shown run's latest class (or mode) histogram and its coverage over time, once it has one."""
         history = self._shown()
         evaluation = history.evaluation if history else None
-        self.query_one("#eval-row").set_class(evaluation is not None, "-has-data")
-        self.query_one("#class-histogram", ClassHistogram).show(evaluation)
+        waiting = self._evaluation_waiting(history)
+        self.query_one("#eval-row").set_class(evaluation is not None or bool(waiting), "-has-data")
+        self.query_one("#class-histogram", ClassHistogram).show(evaluation, waiting)
+        self.query_one("#coverage-chart").display = evaluation is not None  # the waiting line takes the row
         if evaluation is not None:
             points = evaluation.mode_counts is not None
             total = len(evaluation.mode_counts if points else evaluation.class_counts)
             self.query_one("#coverage-chart", CoverageChart).show(history.covered, history.cfd, total, points)
+
+    def _evaluation_waiting(self, history: RunHistory | None) -> str:
+        """What the eval row says while the shown run has no evaluation: why, and what to do about it."""
+        if history is None or history.evaluation is not None:
+            return ""
+        if history.evaluator_training is not None:
+            return history.evaluator_training.describe()
+        if self._evaluator_missing():
+            data = self._shown_config().data
+            offer = (f"No {data} evaluator yet, so no class histogram: press v to train one "
+                     f"({EVALUATOR_MINUTES[data]}); the runs after it are measured.")
+            return f"{self.evaluator_status}\n{offer}" if self.evaluator_status else offer
+        if self.evaluator_status:
+            return self.evaluator_status
+        return "\n".join(notice.message for notice in history.notices)
+
+    def action_train_evaluator(self) -> None:
+        if not self._evaluator_missing():
+            return
+        config = self._shown_config()
+        self._evaluator_busy = True
+        self._set_evaluator_status(f"loading {config.data} to train its evaluator…")
+        self._train_evaluator(config.data, config.data_dir)
+
+    @work(thread=True, exclusive=True, group="evaluator")
+    def _train_evaluator(self, data: str, data_dir: str | None) -> None:
+        from core.gan.classifier import ClassifierInTraining  # torch loads here, not when the app starts
+
+        worker = get_current_worker()
+        training = ClassifierInTraining(data, data_dir)
+        while not training.ready():
+            if worker.is_cancelled:
+                return
+            if training.done:
+                self.app.call_from_thread(self._set_evaluator_status,
+                                          f"training the {data} evaluator: {training.fraction:.0%}")
+            time.sleep(0.25)
+        classifier = training.wait()
+        self._evaluator_busy, self._evaluator_trained = False, classifier is not None
+        if classifier is None:
+            outcome = f"{training.error}"
+        else:
+            where = f"saved to {training.saved_to}" if training.saved_to else "but the cache could not be written"
+            outcome = (f"{data} evaluator ready ({classifier.accuracy:.1%} on held-out images), {where}: "
+                       "runs started from now on are measured")
+        self.app.call_from_thread(self._set_evaluator_status, outcome)
+
+    def _set_evaluator_status(self, text: str) -> None:
+        self.evaluator_status = text
+        self.refresh_bindings()
+        self._plot_evaluation()
 
     def _view(self, grid: Any) -> Any:
         """The part of a sample grid on screen: the top-left zoom x zoom images (all of a 2-D scatter plot);

@@ -86,10 +86,11 @@ class ClassHistogram(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.evaluation: Evaluation | None = None
+        self.waiting = ""   # what the first evaluation waits for, shown until it comes
 
-    def show(self, evaluation: Evaluation | None) -> None:
-        if evaluation is not self.evaluation:
-            self.evaluation = evaluation
+    def show(self, evaluation: Evaluation | None, waiting: str = "") -> None:
+        if evaluation is not self.evaluation or waiting != self.waiting:
+            self.evaluation, self.waiting = evaluation, waiting
             self.refresh()
 
     @property
@@ -100,12 +101,13 @@ class ClassHistogram(Widget):
         if evaluation.mode_counts is not None:
             return (f"modes {evaluation.modes_covered}/{len(evaluation.mode_counts)}"
                     f" · {evaluation.high_quality_pct:.0f}% near a mode")
-        return f"classes {evaluation.classes_covered}/{len(evaluation.class_counts)} · cFD {evaluation.cfd:.3g}"
+        sharp = "" if evaluation.confident_pct is None else f" · {evaluation.confident_pct:.0f}% confident"
+        return f"classes {evaluation.classes_covered}/{len(evaluation.class_counts)}{sharp} · cFD {evaluation.cfd:.3g}"
 
     def render(self) -> Text:
         evaluation = self.evaluation
         if evaluation is None:
-            return Text("")
+            return Text(self.waiting, style="dim")
         points = evaluation.mode_counts is not None
         counts = list(evaluation.mode_counts if points else evaluation.class_counts)
         floor = 1 if points else 0.01 * sum(counts)  # the metrics' own rules for a missed mode or class

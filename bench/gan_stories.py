@@ -24,10 +24,10 @@ from pathlib import Path
 STORIES = {  # story -> runs: (preset, extra options)
     "ring8": [("ring8-plain", []), ("ring8-unrolled", [])],
     "wgan-clip": [(f"wgan-c{c}", []) for c in ("0.1", "0.01", "0.001", "0.0001")],
-    "glyphs": [("vanilla", ["--max-steps", "3000"]), ("lsgan", []), ("wgan-gp", [])],
+    "glyphs": [("digits", []), ("collapse", []), ("minimax", []), ("lsgan", []), ("wgan-gp", [])],
 }
 COLUMNS = ("preset", "options", "seed", "steps", "wall s", "eval %", "covered", "with >= 1%", "high quality %", "KL",
-           "cFD")
+           "confident %", "cFD")
 
 
 def reference_rows() -> list[list[str]]:
@@ -36,11 +36,11 @@ def reference_rows() -> list[list[str]]:
     from core.gan.classifier import load_classifier
     from core.gan.data import load_data, mixture_modes, mixture_std
     from core.gan.evaluation import EVAL_IMAGES, EVAL_POINTS
-    from core.gan.metrics import class_histogram, feature_stats, frechet_distance, mode_coverage
+    from core.gan.metrics import class_histogram, confident_pct, feature_stats, frechet_distance, mode_coverage
 
     classifier = load_classifier("glyphs")
     glyphs = load_data("glyphs", size=EVAL_IMAGES, seed=12345)
-    labels, features, _ = classifier.predict(glyphs.x)
+    labels, features, confidence = classifier.predict(glyphs.x)
     histogram = class_histogram(labels, 10, classifier.class_distribution)
     cfd = frechet_distance(feature_stats(features), classifier.real_stats)
     points = load_data("ring8", size=EVAL_POINTS, seed=12345).x
@@ -48,9 +48,10 @@ def reference_rows() -> list[list[str]]:
     assert np.isfinite(cfd)
     share = sum(count >= 0.01 * EVAL_POINTS for count in coverage.samples_per_mode)
     return [["real glyphs", "", "12345", "", "", "", f"{histogram.classes_covered} of 10",
-             f"{histogram.classes_covered} of 10", "", f"{histogram.class_kl:.3f}", f"{cfd:.2f}"],
+             f"{histogram.classes_covered} of 10", "", f"{histogram.class_kl:.3f}", f"{confident_pct(confidence):.1f}",
+             f"{cfd:.2f}"],
             ["real ring8", "", "12345", "", "", "", f"{coverage.modes_covered} of 8", f"{share} of 8",
-             f"{coverage.high_quality_pct:.1f}", "", ""]]
+             f"{coverage.high_quality_pct:.1f}", "", "", ""]]
 
 
 def run_row(preset: str, options: list[str], seed: int, folder: Path) -> list[str]:
@@ -64,7 +65,7 @@ def run_row(preset: str, options: list[str], seed: int, folder: Path) -> list[st
     wall = time.perf_counter() - began
     if done.returncode != 0:
         return [preset, " ".join(options), str(seed), "", f"{wall:.0f}", "", "failed: " + done.stderr.strip()[-80:],
-                "", "", "", ""]
+                "", "", "", "", ""]
     summary = json.loads(done.stdout)
     records = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
     evaluations = [r for r in records if "eval_seconds" in r]
@@ -73,15 +74,17 @@ def run_row(preset: str, options: list[str], seed: int, folder: Path) -> list[st
     cost = spent / max(records[-1]["time"] - spent, 1e-9)  # evaluating, as a share of the training time
     if "modes_covered" in final:
         counts = final["mode_counts"]
-        covered, quality, kl, cfd = f"{final['modes_covered']} of {len(counts)}", f"{final['high_quality_pct']:.1f}", "", ""
+        covered, quality, kl, sharp, cfd = (f"{final['modes_covered']} of {len(counts)}",
+                                            f"{final['high_quality_pct']:.1f}", "", "", "")
         share = f"{sum(count >= 0.01 * EVAL_POINTS for count in counts)} of {len(counts)}"
     else:
         covered = share = f"{final['classes_covered']} of 10"
         quality = ""
         kl = f"{final['class_kl']:.3f}"
+        sharp = f"{final['confident_pct']:.1f}"
         cfd = "" if final["cfd"] is None else f"{final['cfd']:.2f}"
     return [preset, " ".join(options), str(seed), str(summary["step"]), f"{wall:.0f}", f"{100 * cost:.1f}",
-            covered, share, quality, kl, cfd]
+            covered, share, quality, kl, sharp, cfd]
 
 
 def main() -> None:

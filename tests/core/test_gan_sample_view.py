@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torchvision.utils import make_grid
 
-from core.gan.sample_view import corner_tiles, tile_size
+from core.gan.sample_view import corner_tiles, readable_count, tile_size
 
 
 def test_the_corner_of_a_make_grid_holds_exactly_the_first_images():
@@ -25,3 +25,12 @@ def test_asking_for_more_images_than_the_grid_has_gives_the_whole_grid():
     assert corner_tiles(grid, 28, 8).shape == (242, 242, 3)
     assert corner_tiles(grid, 28, 10).shape == (242, 242, 3)
     assert tile_size("cifar10") == 32 and tile_size("fashion-mnist") == 28
+
+
+def test_the_fitting_zoom_shows_as_many_images_as_read_at_half_size_or_larger():
+    # k images of 28 px with 2-px gutters span 2 + 30 k pixels; at most half size means 2 + 30 k <= 2 * side
+    assert readable_count(28, 96, 50) == 3     # the GAN tab's sample area at 100x30: 92 px fit in 100
+    assert readable_count(28, 96, 44) == 2     # 92 px would need more than half size
+    assert readable_count(28, 240, 240) == 8   # every image of the 8 x 8 grid
+    assert readable_count(28, 10, 10) == 1     # too small for any: one image, shrunk as it must be
+    assert readable_count(32, 100, 100) == 5   # CIFAR-10's 32-px tiles: 2 + 34 * 5 = 172 <= 200

@@ -154,3 +154,19 @@ def test_bars_are_block_characters_to_the_nearest_eighth_of_a_cell():
 def test_bar_labels_name_every_bar_or_every_fifth_when_they_do_not_fit():
     assert bar_labels(10, 1) == "0 1 2 3 4 5 6 7 8 9 "
     assert bar_labels(25, 1) == "0         5         10        15        20"
+
+
+async def test_at_100x30_the_samples_show_nine_digits_at_half_size_or_larger_and_z_says_the_zoom():
+    grid = to_uint8(image_grid(torch.rand(64, 1, 28, 28) * 2 - 1, 8))
+    events = [(0, Started(0, 3000, 937.0, "cpu", None, GLYPHS.to_dict())), (0, Samples(10, 0.01, grid, None))]
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await show_run(pilot, GLYPHS, events)
+        image = pane.query_one("#latest-grid", HalfBlockImage)
+        assert image.image.shape[:2] == (92, 92)                  # 3 x 3 images of 28 px with 2-px gutters
+        assert 2 * image.size.width >= 92 and 2 * (2 * image.size.height) >= 92   # shrunk at most 2x per axis
+        assert "3×3" in str(pane.query_one("#latest-label").render())
+        pane.focus()
+        await pilot.press("z")
+        await pilot.pause()
+        assert image.image.shape[:2] == (62, 62) and "2×2" in str(pane.query_one("#latest-label").render())

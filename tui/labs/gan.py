@@ -35,7 +35,7 @@ from core.gan.class_view import classes_at_a_glance, one_class
 from core.gan.events import Event, Failed, Finished, Notice
 from core.gan.history import SNAPSHOT_EPOCHS, RunHistory
 from core.gan.knobs import unused_settings
-from core.gan.sample_view import corner_tiles, tile_size
+from core.gan.sample_view import corner_tiles, readable_count, tile_size
 from tui.presets import config_from_mapping, load_preset, preset_names
 from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart
 from tui.widgets.halfblock import HalfBlockImage
@@ -48,9 +48,10 @@ REDRAW_INTERVAL_S = 0.5       # status line and images: 2 updates a second at mo
 WATCH_POLL_S = 0.5            # how often watch mode looks for new lines and samples
 QUIT_GRACE_S = 1.5            # a stopping child gets this long to save its checkpoint before it is killed
 DEFAULT_SAMPLE_EVERY = 100    # steps between sample grids when a config leaves it to the listener (0)
+SNAPSHOTS_HEIGHT = 36        # shorter than this, the epoch snapshots give their rows to the latest samples
 COMPACT_WIDTH, COMPACT_HEIGHT = 90, 22   # the pane's own size (80x24 gives 78x20): below either, the snapshots fold away
 FORM_BESIDE_RUN_WIDTH = 150   # narrower than this, the form steps aside while a run trains (f brings it back)
-ZOOMS = (4, 2, 8)             # images per side of the sample grid shown, cycled with z; the first is the default
+ZOOMS = ("fit", 2, 4, 8)      # images per side of the sample grid shown, cycled with z; "fit": as many as read well
 CLASS_CHOICES = (("3 of each class", "all"), *((f"class {k}", str(k)) for k in range(10)))  # conditional runs
 
 # Chart colours: (bright, faint) pairs; faint draws the raw trace behind the smoothed one.
@@ -289,7 +290,10 @@ class GanPane(Horizontal, can_focus=True):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < COMPACT_WIDTH or self.size.height < COMPACT_HEIGHT, "-compact")
+        self.set_class(self.size.height < SNAPSHOTS_HEIGHT, "-short")
         self._place_form()
+        self._drawn_samples = [None] * len(self._drawn_samples)  # "fit" depends on the size
+        self.call_after_refresh(self._draw_samples)
 
     def _place_form(self) -> None:
         """The form shows before a run and beside one where there is room; f overrides that until the next reset."""
@@ -685,9 +689,16 @@ class GanPane(Horizontal, can_focus=True):
         self.refresh_bindings()
         self._plot_evaluation()
 
-    def _view(self, grid: Any) -> Any:
-        """The part of a sample grid on screen: the top-left zoom x zoom images (all of a 2-D scatter plot);
-        for a conditional run, three of each class or all of the class picked."""
+    def _images_per_side(self, image: HalfBlockImage) -> int:
+        """The zoom's images per side; for "fit", the most that `image` shows at half size or larger."""
+        if self.zoom != "fit":
+            return self.zoom
+        width, height = image.size.width, 2 * image.size.height  # two pixels per cell vertically
+        return readable_count(tile_size(self._shown_config().data), width, height) if width and height else 3
+
+    def _view(self, grid: Any, image: HalfBlockImage) -> Any:
+        """The part of a sample grid that `image` shows: the top-left images as the zoom says (all of a 2-D
+        scatter plot); for a conditional run, three of each class or all of the class picked."""
         config = self._shown_config()
         if grid is None or config.is_points:
             return grid
@@ -695,14 +706,16 @@ class GanPane(Horizontal, can_focus=True):
             picked = self.query_one("#class-picker", Select).value
             tile = tile_size(config.data)
             return classes_at_a_glance(grid, tile) if picked == "all" else one_class(grid, tile, int(picked))
-        return corner_tiles(grid, tile_size(config.data), self.zoom)
+        return corner_tiles(grid, tile_size(config.data), self._images_per_side(image))
 
     def _draw_samples(self) -> None:
         history = self._shown()
         samples = history.samples if history else None
         grids = [samples.grid if samples else None]
-        label = "samples" + (f" · step {samples.step:,} · epoch {samples.epoch:.1f}" if samples else " from fixed noise")
         config = self._shown_config()
+        side = self._images_per_side(self.query_one("#latest-grid", HalfBlockImage))
+        zoom = "" if config.is_points or config.conditional else f" · {side}×{side}"
+        label = "samples" + zoom + (f" · step {samples.step:,} · epoch {samples.epoch:.1f}" if samples else " from fixed noise")
         self.query_one("#class-picker").display = config.conditional and not config.is_points
         self.query_one("#latest-label", Label).update(label, layout=False)
         epochs = history.snapshot_epochs if history else SNAPSHOT_EPOCHS
@@ -715,7 +728,7 @@ class GanPane(Horizontal, can_focus=True):
         for index, (image, grid) in enumerate(zip(images, grids)):
             if self._drawn_samples[index] is not grid:
                 self._drawn_samples[index] = grid
-                image.update(self._view(grid), shrink="max" if self._shown_config().is_points else "area")
+                image.update(self._view(grid, image), shrink="max" if self._shown_config().is_points else "area")
 
     def action_next_class(self) -> None:
         """c: the next choice of the conditional class picker (three of each class, then class 0 to 9)."""
@@ -727,8 +740,7 @@ class GanPane(Horizontal, can_focus=True):
     def action_zoom(self) -> None:
         self.zoom = ZOOMS[(ZOOMS.index(self.zoom) + 1) % len(ZOOMS)]
         self._drawn_samples = [None] * len(self._drawn_samples)
-        self._draw_samples()
-        self.notify(f"Samples: {self.zoom}×{self.zoom} images", timeout=1.5)
+        self._draw_samples()  # the samples label says which zoom is on
 
     # --- other keys ----------------------------------------------------------------------------------------
 

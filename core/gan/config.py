@@ -80,7 +80,7 @@ class GanConfig:
     log_every: int = 100         # read the losses at least every this many steps (and every ~0.1 s)
     sample_every: int = 0        # sample grid every this many steps; 0: only at sample_epochs and the end
     sample_epochs: tuple[int, ...] = ()
-    checkpoint_every: int = 0    # steps between checkpoints; 0: only at the end
+    checkpoint_every: int = 0    # steps between checkpoints; 0: by the clock (core.gan.trainer.CHECKPOINT_SECONDS)
 
     def __post_init__(self) -> None:
         _choice("model", self.model, MODELS)

@@ -91,7 +91,7 @@ def memory_needed(config: GanConfig, data: TensorData) -> tuple[int, int]:
         with torch.random.fork_rng(devices=[]), torch.device("meta"):
             generator, discriminator = build_models(config, data.shape, data.num_classes)
         parameters = sum(p.numel() for model in (generator, discriminator) if model is not None for p in model.parameters())
-    except (RuntimeError, OverflowError, ValueError, MemoryError):  # sizes past what torch can even describe
+    except (RuntimeError, OverflowError, ValueError, TypeError, MemoryError):  # sizes torch cannot even describe
         parameters = 2**62
     return 16 * parameters, 16 * config.log_every
 

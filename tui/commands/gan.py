@@ -42,7 +42,8 @@ _OPTIONS: list[tuple[str, Any, str, str]] = [  # field, type, metavar, help
     ("log_every", int, "N", "read the losses at least every N steps"),
     ("sample_every", int, "N", "save a sample grid every N steps (0: at the end only)"),
     ("sample_epochs", str, "E,E,...", "also save a sample grid after these epochs, e.g. 1,10,30,50"),
-    ("checkpoint_every", int, "N", "checkpoint every N steps (0: at the end only)"),
+    ("checkpoint_every", int, "N", "checkpoint every N steps (0, the default: every 5 minutes of training and at "
+                                    "epoch ends a minute after the last; always at the end)"),
 ]
 
 

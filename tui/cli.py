@@ -6,11 +6,14 @@ import argparse
 import sys
 
 from core.errors import InvalidSetting
-from tui.commands import LAB_COMMANDS, TOOL_COMMANDS
+
+INTERRUPTED = 130  # the shell's status for a process ended by SIGINT
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The top-level parser and each lab's subparser (to report errors against the right one)."""
+    from tui.commands import LAB_COMMANDS, TOOL_COMMANDS
+
     parser = argparse.ArgumentParser(
         prog="gan-tui",
         description="An educational terminal playground for deep learning. "
@@ -33,6 +36,18 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The console script. Ctrl+C before training has anything to save (imports, data loading) ends quietly
+    with status 130; during training the first one stops the run with a final checkpoint."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("gan-tui: interrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
+    from tui.commands import LAB_COMMANDS, TOOL_COMMANDS
+
     parser, subparsers = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -40,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     tool = next((c for c in TOOL_COMMANDS if c.NAME == args.command), None)
     command = tool or next(c for c in LAB_COMMANDS if c.NAME == args.command)
     try:
+        _refuse_empty_values(args)
+        if not tool and args.json and not args.headless:
+            raise InvalidSetting("json", "needs --headless: without it the app opens, and a script waiting for "
+                                 "JSON would wait for ever")
         if tool:
             return tool.run(args)
         config = command.config_from_args(args)
@@ -52,6 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidSetting as error:
         subparsers[args.command].error(f"--{error.field.replace('_', '-')}: {error.message}")
     return _run_app(args.command, {args.command: config})
+
+
+def _refuse_empty_values(args: argparse.Namespace) -> None:
+    """An empty value (--out '', --resume '', --preset '') would quietly mean "here" or "the default"; it is an
+    error everywhere, so no check can be bypassed with one."""
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and not item.strip() for item in values):
+            raise InvalidSetting(name, "must not be empty")
 
 
 def _run_app(lab: str, configs: dict[str, object]) -> int:

@@ -19,7 +19,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 import torch
@@ -27,6 +27,7 @@ from torch import nn
 
 from core.errors import InvalidSetting
 from core.gan.data import TensorData, load_data
+from core.gan.digest import content_digest
 from core.gan.metrics import FeatureStats, feature_stats
 
 CLASSIFIER_DATASETS = ("glyphs", "mnist", "fashion-mnist", "cifar10")
@@ -279,6 +280,11 @@ def prepare_out(path: str | os.PathLike) -> Path:
     """The path a classifier will be saved to, with its folder made; checked before training starts so that
     a bad --out costs no training time."""
     path = Path(path).expanduser()
+    if not str(path).strip() or path.name in ("", ".", ".."):
+        raise InvalidSetting("out", f"must be a file path, e.g. glyphs.pt (got {str(path)!r})")
+    blocking = next((folder for folder in (path.parent, *path.parent.parents) if folder.exists() and not folder.is_dir()), None)
+    if blocking is not None:  # mkdir would say only "File exists"
+        raise InvalidSetting("out", f"cannot write the classifier to {path}: {blocking} is a file, not a folder")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -294,7 +300,7 @@ def save_classifier(classifier: Classifier, path: str | os.PathLike) -> Path:
     path = prepare_out(path)
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        torch.save({
+        torch.save(_with_digest({
             "format": FILE_FORMAT, "version": FILE_VERSION, "data": classifier.data,
             "architecture": classifier.network.architecture,
             "state_dict": {k: v.detach().cpu() for k, v in classifier.network.state_dict().items()},
@@ -304,9 +310,10 @@ def save_classifier(classifier: Classifier, path: str | os.PathLike) -> Path:
             "feature_cov": torch.as_tensor(classifier.real_stats.cov, dtype=torch.float64),
             "feature_count": classifier.real_stats.count,
             "data_fingerprint": data_fingerprint(classifier.data),
-        }, temporary)
+        }), temporary)
         os.replace(temporary, path)
     except OSError as error:
+        temporary.unlink(missing_ok=True)  # a full disk must not leave a partial file behind
         raise InvalidSetting("out", f"cannot write the classifier to {path}: {error.strerror or error}") from error
     return path
 
@@ -340,6 +347,12 @@ def load_classifier(data: str, path: str | os.PathLike | None = None) -> Classif
                       epochs=int(saved["epochs"]), seed=int(saved["seed"]))
 
 
+def _with_digest(saved: dict[str, Any]) -> dict[str, Any]:
+    """`saved` and the SHA-256 of its contents: torch's format has no checksum, and a damaged evaluator would
+    report wrong metrics (cFD 0.0, one class) rather than fail."""
+    return {**saved, "sha256": content_digest(saved)}
+
+
 def _problem_with(saved: object, data: str, expected: nn.Module) -> str | None:
     """What is wrong with a loaded file's contents for data set `data` and the `expected` network, or None."""
     if not isinstance(saved, dict) or saved.get("format") != FILE_FORMAT:
@@ -365,6 +378,11 @@ def _problem_with(saved: object, data: str, expected: nn.Module) -> str | None:
     for key in ("accuracy", "epochs", "seed", "feature_count"):
         if not isinstance(saved.get(key), (int, float)) or isinstance(saved.get(key), bool):
             return f"holds no valid {key.replace('_', ' ')}"
+    # last, so that a file made whole but for the wrong set or shapes is told so; a damaged one fails here
+    if "sha256" not in saved:
+        return "was saved without a content digest (by an older gan-tui), so damage in it cannot be detected"
+    if saved["sha256"] != content_digest({key: value for key, value in saved.items() if key != "sha256"}):
+        return "is damaged: its contents do not match the digest saved with them"
     return None
 
 

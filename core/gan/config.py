@@ -39,6 +39,10 @@ OBJECTIVE_DEFAULTS: dict[str, dict[str, Any]] = {
     # Gulrajani et al. 2017, Algorithm 1.
     "wgan-gp": {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.0, "beta2": 0.9, "d_steps": 5},
 }
+# Settings a resumed run may change: where and how long it runs, how often it reports. The rest is the
+# run's own (a different model or objective would not fit its checkpoint).
+RESUMABLE = ("max_steps", "epochs", "device", "log_every", "sample_every", "sample_epochs", "checkpoint_every")
+MAX_SEED = 2**63 - 1  # torch's generators take 64-bit seeds
 # Objectives that differentiate through a gradient: fp16 loss scaling would have to be threaded through it.
 _SECOND_ORDER = ("wgan-gp", "unrolled")
 
@@ -82,7 +86,7 @@ class GanConfig:
     log_every: int = 100         # read the losses at least every this many steps (and every ~0.1 s)
     sample_every: int = 0        # sample grid every this many steps; 0: only at sample_epochs and the end
     sample_epochs: tuple[int, ...] = ()
-    checkpoint_every: int = 0    # steps between checkpoints; 0: only at the end
+    checkpoint_every: int = 0    # steps between checkpoints; 0: by the clock (core.gan.trainer.CHECKPOINT_SECONDS)
 
     def __post_init__(self) -> None:
         _choice("model", self.model, MODELS)
@@ -104,6 +108,8 @@ class GanConfig:
         for name, low in (("epochs", 0), ("max_steps", 0), ("batch", 1), ("z_dim", 1), ("hidden", 1), ("g_steps", 1), ("unroll", 1),
                           ("seed", 0), ("log_every", 1), ("sample_every", 0), ("checkpoint_every", 0)):
             _whole(name, getattr(self, name), low)
+        if self.seed > MAX_SEED:
+            raise InvalidSetting("seed", f"must be a whole number from 0 to {MAX_SEED} (64 bits; got {self.seed})")
         if self.d_steps is not None:
             _whole("d_steps", self.d_steps, 1)
         _number(self, "dropout", low=0.0, high=1.0, high_open=True)

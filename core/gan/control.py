@@ -21,6 +21,9 @@ class Control:
         self._stop = stop if stop is not None else threading.Event()
         self._pause = pause if pause is not None else threading.Event()
         self.reason = "stopped"
+        # signals after the first, held back until the final checkpoint is on disk (this process only)
+        self.interrupt_pending = False
+        self.checkpoint_safe = False
 
     def request_stop(self, reason: str = "stopped") -> None:
         self.reason = reason
@@ -28,6 +31,12 @@ class Control:
 
     def stop_requested(self) -> bool:
         return self._stop.is_set()
+
+    def final_checkpoint_written(self) -> None:
+        """The trainer's word that its last checkpoint is on disk: a signal held back until now interrupts."""
+        self.checkpoint_safe = True
+        if self.interrupt_pending:
+            raise KeyboardInterrupt
 
     def pause(self) -> None:
         self._pause.set()
@@ -48,22 +57,25 @@ class Control:
 def stop_on_signals(control: Control) -> Iterator[None]:
     """While inside, SIGINT, SIGTERM and SIGHUP (an SSH drop) ask `control` to stop gracefully.
 
-    The first signal restores the previous handlers, so a second Ctrl+C interrupts at once (the checkpoint
-    is written atomically, so even that cannot corrupt it). Main thread only, as Python requires.
+    The first signal asks for a stop: the current step ends, the final checkpoint is written. A second one
+    (two Ctrl+C 20 ms apart) must not cost the run, so it is held back until that checkpoint is on disk and
+    then raises KeyboardInterrupt, skipping the final samples and evaluation. Main thread only, as Python
+    requires.
     """
     previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
 
-    def restore() -> None:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-
     def handle(number: int, frame: object) -> None:
-        control.request_stop(f"stopped by {signal.Signals(number).name}")
-        restore()
+        if not control.stop_requested():
+            control.request_stop(f"stopped by {signal.Signals(number).name}")
+        elif control.checkpoint_safe:
+            raise KeyboardInterrupt
+        else:
+            control.interrupt_pending = True
 
     for number in STOP_SIGNALS:
         signal.signal(number, handle)
     try:
         yield
     finally:
-        restore()
+        for number, handler in previous.items():
+            signal.signal(number, handler)

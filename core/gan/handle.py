@@ -4,7 +4,9 @@ The child (multiprocessing's spawn context: a fresh interpreter, safe with threa
 open_training + Trainer.run and puts every event on a queue; `poll` drains it without blocking the
 caller for longer than its timeout. A stop, or SIGINT/SIGTERM/SIGHUP reaching the child, finishes the
 current step and writes a final checkpoint; `kill` ends the child at once (the last checkpoint stays
-intact: checkpoints are replaced atomically).
+intact: checkpoints are replaced atomically). A child whose parent dies (kill -9 of the app) notices
+within PARENT_POLL_SECONDS, stops the same way and exits without waiting for anyone to read its queue, so
+it neither trains on for nobody nor keeps a GPU's memory.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import threading
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,7 @@ from core.gan.control import Control, stop_on_signals
 from core.gan.events import Event, Failed, Finished
 
 _CONTEXT = multiprocessing.get_context("spawn")
+PARENT_POLL_SECONDS = 0.5
 
 
 class TrainingHandle:
@@ -96,12 +101,37 @@ def _child_main(config: dict[str, Any], out: str | None, resume: str | None, eve
     from core.gan.trainer import open_training  # torch is imported in the child only
 
     control = Control(stop, pause)
+    orphaned = threading.Event()
+    watch_parent(os.getppid(), control, orphaned)
     with stop_on_signals(control):
         try:
             open_training(GanConfig.from_dict(config), out, resume).run([events.put], control)
         except InvalidSetting as error:
             events.put(Failed(0, f"--{error.field.replace('_', '-')}: {error.message}"))
+        except KeyboardInterrupt:
+            pass  # a second signal after the final checkpoint: the run is safe, and there is nothing to say
         except Exception as error:  # noqa: BLE001 - reported to the parent, which shows it
             events.put(Failed(0, f"{type(error).__name__}: {error}", traceback.format_exc()))
     events.close()
-    events.join_thread()
+    if orphaned.is_set():
+        events.cancel_join_thread()  # nobody will read the queue: waiting for it to drain would block forever
+    else:
+        events.join_thread()
+
+
+def watch_parent(parent: int, control: Control, orphaned: threading.Event) -> threading.Thread:
+    """A daemon thread that asks `control` to stop once the process `parent` is gone.
+
+    A dead parent's children are adopted (by init or a subreaper), so getppid() changes: polling it works on
+    every POSIX system, where prctl(PR_SET_PDEATHSIG) is Linux's only and fires when the parent *thread*
+    that started the child ends (the app starts it from a worker thread).
+    """
+    def poll() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        orphaned.set()
+        control.request_stop("stopped: the app that started this run is gone")
+
+    thread = threading.Thread(target=poll, name="gan-tui-parent-watch", daemon=True)
+    thread.start()
+    return thread

@@ -14,8 +14,11 @@ they cannot open a test-only or gzipped folder: they are used only to download, 
 from __future__ import annotations
 
 import gzip
+import os
 import pickle
+import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +31,21 @@ IDX_FILES = {  # split -> (images, labels), the names torchvision and LeCun's si
 TORCHVISION_FOLDER = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST", "cifar10": "cifar-10-batches-py"}
 CIFAR_FILES = {"train": tuple(f"data_batch_{i}" for i in range(1, 6)), "test": ("test_batch",)}
 NUM_CLASSES = 10
+# All a CIFAR-10 python batch holds besides builtin values: numpy arrays, rebuilt by these (numpy 1 and 2 names).
+_CIFAR_GLOBALS = {
+    ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy", "ndarray"), ("numpy", "dtype"), ("_codecs", "encode"),
+}
+
+
+class _CifarUnpickler(pickle.Unpickler):
+    """pickle.load runs any code a file names; a crafted test_batch in a --data-dir must not. Only the
+    numpy types a CIFAR batch is made of are allowed."""
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) not in _CIFAR_GLOBALS:
+            raise pickle.UnpicklingError(f"it asks for {module}.{name}, which a CIFAR-10 batch never holds")
+        return super().find_class(module, name)
 
 
 def search_dirs(name: str, root: Path) -> list[Path]:
@@ -44,8 +62,8 @@ def read_idx(path: Path) -> np.ndarray:
     try:
         with opener(path, "rb") as f:
             raw = f.read()
-    except (OSError, EOFError) as error:
-        raise InvalidSetting("data_dir", f"cannot read {path}: {error}") from error
+    except (OSError, EOFError, zlib.error) as error:  # a corrupt gzip stream raises zlib.error
+        raise InvalidSetting("data_dir", f"cannot read {path}: {error or type(error).__name__}") from error
     ndim = raw[3] if len(raw) >= 4 else 0
     header = 4 + 4 * ndim
     if len(raw) < header or raw[:3] != b"\x00\x00\x08" or ndim == 0:
@@ -53,6 +71,8 @@ def read_idx(path: Path) -> np.ndarray:
     shape = tuple(int(s) for s in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     if len(raw) - header != int(np.prod(shape)):
         raise InvalidSetting("data_dir", f"{path} is truncated: its header promises shape {shape}")
+    if shape[0] == 0:
+        raise InvalidSetting("data_dir", f"{path} holds no items (its header says 0)")
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
 
@@ -89,7 +109,7 @@ def _read_cifar_split(dirs: list[Path], split: str) -> tuple[np.ndarray, np.ndar
         for batch in batches:
             try:
                 with open(batch, "rb") as f:
-                    entry = pickle.load(f, encoding="latin1")  # CIFAR-10's own format: a pickled dict
+                    entry = _CifarUnpickler(f, encoding="latin1").load()  # a pickled dict
                 data, targets = np.asarray(entry["data"], dtype=np.uint8), np.asarray(entry["labels"])
             except Exception as error:  # any unpickling failure means the file is not a CIFAR batch
                 raise InvalidSetting("data_dir", f"{batch} is not a CIFAR-10 python batch ({error})") from error
@@ -100,6 +120,19 @@ def _read_cifar_split(dirs: list[Path], split: str) -> tuple[np.ndarray, np.ndar
             labels.append(targets)
         return np.concatenate(images), np.concatenate(labels)
     return None
+
+
+def _guarded(read: Any) -> Any:
+    """`read` with an unreadable folder or file inside the data folder as InvalidSetting, not a traceback."""
+    def guarded(dirs: list[Path], split: str) -> tuple[np.ndarray, np.ndarray] | None:
+        try:
+            return read(dirs, split)
+        except PermissionError as error:
+            raise InvalidSetting("data_dir", f"cannot read {error.filename} (permission denied)") from None
+        except OSError as error:
+            raise InvalidSetting("data_dir", f"cannot read {error.filename or 'the data folder'} "
+                                 f"({error.strerror or error})") from None
+    return guarded
 
 
 def _expected_files(name: str) -> str:
@@ -130,9 +163,14 @@ def read_real(name: str, data_dir: str | Path | None, train: bool, download: boo
     if data_dir is None:
         raise InvalidSetting("data_dir", f"{name} is read from a folder: give the folder holding "
                              f"{_expected_files(name)}, or add --download to fetch them into it")
+    if not str(data_dir).strip():
+        raise InvalidSetting("data_dir", "must not be empty: give the folder holding the files")
     root = Path(data_dir).expanduser()
+    if root.is_dir() and not os.access(root, os.R_OK | os.X_OK):
+        raise InvalidSetting("data_dir", f"{root} cannot be read (permission denied); "
+                             "give a folder this user may read")
     dirs = search_dirs(name, root)
-    read = _read_cifar_split if name == "cifar10" else _read_idx_split
+    read = _guarded(_read_cifar_split if name == "cifar10" else _read_idx_split)
     wanted, other = ("train", "test") if train else ("test", "train")
     found = read(dirs, wanted)
     if found is None and download:

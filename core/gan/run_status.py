@@ -10,8 +10,10 @@ says that. It is replaced atomically (temp file + rename) at Started, Finished a
 The end records keep total_steps, steps_per_epoch and device from the start (the "..."), so a watcher
 that opens a finished run learns everything from the last record alone.
 
-A run killed outright (kill -9, power cut) keeps saying "running": a watcher tells that apart only by
-the silence that follows.
+A run killed outright (kill -9, an OOM kill, a power cut) cannot update this file and keeps saying
+"running"; `writer_gone` tells that apart: the dead writer no longer holds the folder's lock
+(core.gan.run_lock), which the operating system released. A file that cannot be written (a full disk) is
+left as it was, never half-written.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from core.gan.events import Event, Failed, Finished, Started
+from core.gan.run_lock import LOCK_FILE, writer_pid
 
 STATUS_FILE = "status.json"
 
@@ -29,8 +32,12 @@ STATUS_FILE = "status.json"
 def write_status(folder: str | os.PathLike, status: dict[str, Any]) -> None:
     path = Path(folder) / STATUS_FILE
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(status) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(json.dumps(status) + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def read_status(folder: str | os.PathLike) -> dict[str, Any] | None:
@@ -42,6 +49,13 @@ def read_status(folder: str | os.PathLike) -> dict[str, Any] | None:
     return status if isinstance(status, dict) else None
 
 
+def writer_gone(folder: str | os.PathLike, status: dict[str, Any] | None) -> bool:
+    """True when `status` says the run in `folder` is running but no process holds its lock: it was killed.
+    A folder without a lock file (written by an older gan-tui) cannot tell, and is not called gone."""
+    return (status is not None and status.get("state") == "running" and (Path(folder) / LOCK_FILE).exists()
+            and writer_pid(folder) is None)
+
+
 class StatusWriter:
     """A sink: records Started, Finished and Failed in the run folder's status.json."""
 
@@ -50,6 +64,12 @@ class StatusWriter:
         self._run: dict[str, Any] = {}
 
     def __call__(self, event: Event) -> None:
+        try:
+            self._record(event)
+        except OSError:
+            pass  # a full disk: the run itself reports it; a stale "running" is told apart by the free lock
+
+    def _record(self, event: Event) -> None:
         if isinstance(event, Started):
             self._run = {"total_steps": event.total_steps, "steps_per_epoch": event.steps_per_epoch, "device": event.device}
             write_status(self.folder, {"state": "running", "step": event.step, **self._run})

@@ -13,6 +13,7 @@ objective's G loss through D (D's parameters are frozen meanwhile: their gradien
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import time
@@ -40,6 +41,11 @@ from core.gan.run_dir import MetricsWriter, RunDir, default_run_path
 from core.gan.run_status import StatusWriter
 
 REPORT_SECONDS = 0.1
+# With checkpoint_every 0 (the default) a run checkpoints by the clock, so a kill -9, an OOM kill or a power
+# cut loses minutes, not the run: every CHECKPOINT_SECONDS of training, and at an epoch's end once
+# EPOCH_CHECKPOINT_SECONDS have passed (short epochs then checkpoint on their boundaries).
+CHECKPOINT_SECONDS = 300.0
+EPOCH_CHECKPOINT_SECONDS = 60.0
 SCATTER_POINTS = 1000
 _COLUMNS = ("d_loss", "g_loss", "d_real", "d_fake")
 _AUTOCAST_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
@@ -77,6 +83,49 @@ def make_optimizer(config: GanConfig, parameters: Any, lr: float, device: torch.
     return torch.optim.SGD(parameters, lr=lr, **fused)
 
 
+def memory_needed(config: GanConfig, data: TensorData) -> tuple[int, int]:
+    """Bytes a run will hold beyond its data: (the models' parameters with their gradients and two optimiser
+    moments, fp32; the losses window of log_every rows). The models are built on torch's meta device, which
+    allocates nothing, so an absurd --hidden is measured, not attempted."""
+    try:
+        with torch.random.fork_rng(devices=[]), torch.device("meta"):
+            generator, discriminator = build_models(config, data.shape, data.num_classes)
+        parameters = sum(p.numel() for model in (generator, discriminator) if model is not None for p in model.parameters())
+    except (RuntimeError, OverflowError, ValueError, TypeError, MemoryError):  # sizes torch cannot even describe
+        parameters = 2**62
+    return 16 * parameters, 16 * config.log_every
+
+
+def check_memory(config: GanConfig, data: TensorData, device: torch.device) -> None:
+    """Refuse a run whose models or losses window cannot fit in the device's free memory, before allocating."""
+    models, window = memory_needed(config, data)
+    free = _free_memory(device)
+    if free is None or models + window <= free:
+        return
+    field = "log_every" if window > models else "hidden"
+    raise InvalidSetting(field, f"the run would need about {_bytes_text(models + window)} (models "
+                         f"{_bytes_text(models)}, losses window {_bytes_text(window)}) but {device} has "
+                         f"{_bytes_text(free)} free; use a smaller --{field.replace('_', '-')}")
+
+
+def _free_memory(device: torch.device) -> int | None:
+    try:
+        if device.type == "cuda":
+            return torch.cuda.mem_get_info(device)[0]
+        pages = os.sysconf("SC_AVPHYS_PAGES") if "SC_AVPHYS_PAGES" in os.sysconf_names else os.sysconf("SC_PHYS_PAGES")
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def _bytes_text(count: float) -> str:
+    units = ("bytes", "KB", "MB", "GB", "TB", "PB")
+    power = 0
+    while count >= 1024 and power < len(units) - 1:
+        count, power = count / 1024, power + 1
+    return f"{count:,.0f} bytes" if power == 0 else f"{count:,.1f} {units[power]}"
+
+
 class Trainer:
     """Models, optimisers, data and counters of one run; `run()` trains until done, stopped or failed."""
 
@@ -88,6 +137,7 @@ class Trainer:
         self.device = resolve_device(config.device)
         if self.device.type != "cuda" and config.precision != "fp32":
             raise InvalidSetting("precision", f"{config.precision} mixed precision runs on CUDA only; this run is on {self.device}")
+        check_memory(config, data, self.device)
         torch.manual_seed(config.seed)
         generator, discriminator = build_models(config, data.shape, data.num_classes)
         self.generator = generator.to(self.device)
@@ -132,13 +182,20 @@ class Trainer:
                 sink(event)
 
         try:
-            return self._loop(emit, control)
-        except NonFiniteLoss as error:
-            failure = Failed(error.step, str(error))
-        except Exception as error:  # noqa: BLE001 - a failed run is a result to show, not a crash
-            failure = Failed(self.step, f"{type(error).__name__}: {error}", traceback.format_exc())
-        emit(failure)
-        return failure
+            try:
+                return self._loop(emit, control)
+            except KeyboardInterrupt:  # a second signal after the final checkpoint: say so, then go
+                emit(Finished(self.step, "interrupted"))
+                raise
+            except NonFiniteLoss as error:
+                failure = Failed(error.step, str(error))
+            except Exception as error:  # noqa: BLE001 - a failed run is a result to show, not a crash
+                failure = _failure(self.step, error, self.run_dir)
+            emit(failure)
+            return failure
+        finally:
+            if self.run_dir is not None:
+                self.run_dir.release()
 
     def _loop(self, emit: Sink, control: Control) -> Finished:
         config = self.config
@@ -147,6 +204,7 @@ class Trainer:
         for event in self.evaluator.status_events(self.step):
             emit(event)
         self._started, self._paused_for = time.perf_counter(), 0.0
+        self._checkpointed_at = self.elapsed
         self._open_window()
         self._sampled_at = -1
         epochs_done = self.sampler.drawn // self.sampler.per_epoch
@@ -166,6 +224,7 @@ class Trainer:
             self.step += 1
             if self._filled == config.log_every or time.perf_counter() - self._window_began >= REPORT_SECONDS:
                 self._report(emit)
+            epoch_ended = epochs_done < self.sampler.drawn // self.sampler.per_epoch
             while epochs_done < self.sampler.drawn // self.sampler.per_epoch:
                 epochs_done += 1
                 emit(EpochEnd(epochs_done, self.step))
@@ -176,17 +235,28 @@ class Trainer:
                 self._evaluate(emit)
             if config.sample_every and self.step % config.sample_every == 0:
                 self._emit_samples(emit)
-            if config.checkpoint_every and self.step % config.checkpoint_every == 0 and self.step < self.total_steps:
+            if self.step < self.total_steps and self._checkpoint_due(epoch_ended):
                 self._save_checkpoint(emit)
         self._report(emit)
+        # the final checkpoint comes first: samples and evaluation are worth less than the run, and a second
+        # Ctrl+C is held back until the checkpoint is on disk (see control.stop_on_signals)
+        self._save_checkpoint(emit)
+        control.final_checkpoint_written()
         self._emit_samples(emit)
         self._evaluate(emit)
         for event in self.evaluator.status_events(self.step):
             emit(event)
-        self._save_checkpoint(emit)
         finished = Finished(self.step, reason)
         emit(finished)
         return finished
+
+    def _checkpoint_due(self, epoch_ended: bool) -> bool:
+        """Every checkpoint_every steps when set; else by the clock (CHECKPOINT_SECONDS of training, or an
+        epoch's end EPOCH_CHECKPOINT_SECONDS after the last checkpoint)."""
+        if self.config.checkpoint_every:
+            return self.step % self.config.checkpoint_every == 0
+        since = self._training_time(time.perf_counter()) - self._checkpointed_at
+        return since >= CHECKPOINT_SECONDS or (epoch_ended and since >= EPOCH_CHECKPOINT_SECONDS)
 
     def _train_step(self) -> None:
         """One round: d_steps D updates, then g_steps G updates; the step's statistics go to the window."""
@@ -327,7 +397,7 @@ class Trainer:
         if self.run_dir is None:
             return
         began = time.perf_counter()
-        self.elapsed = self._training_time(began)
+        self.elapsed = self._checkpointed_at = self._training_time(began)
         self._started, self._paused_for = began, 0.0
         path = self.run_dir.save_checkpoint(self.state_dict())
         emit(CheckpointSaved(self.step, str(path)))
@@ -371,25 +441,45 @@ def open_training(config: GanConfig, out: str | os.PathLike | None = None,
     """A Trainer for a new run in `out` (default runs/<date-time>-...), or continuing the run in `resume`.
 
     Everything that can fail on a user's input fails here, before any training, as InvalidSetting: data
-    files, device, an existing or unreadable run folder, a corrupt checkpoint, a run already past its end.
-    A new run folder is created only once the rest has worked. `config` for a resume is the run's own
-    config with its end (max_steps, epochs) possibly extended.
+    files, device, an existing, foreign or unreadable run folder, a folder another process is writing, a
+    corrupt, damaged or foreign checkpoint, damaged metrics, a run already past its end. Nothing on disk
+    changes until all of that has passed: a new run folder is created last, and a resume rewrites config.json
+    and cuts metrics.jsonl back to its checkpoint only then. The run folder stays locked to this process
+    until the run ends. `config` for a resume is the run's own config with its end possibly extended; a run
+    killed before its first checkpoint starts again from step 0.
     """
     if resume is None:
+        path = RunDir.check_new(out) if out is not None else default_run_path(config)
         trainer = Trainer(config, _load(config))
-        trainer.run_dir = RunDir.create(out if out is not None else default_run_path(config), config)
+        trainer.run_dir = RunDir.create(path, config)
         return trainer
     run = RunDir.open(resume)
-    checkpoint = run.load_checkpoint()
-    trainer = Trainer(config, _load(config), run, checkpoint)
-    if trainer.step >= trainer.total_steps:
-        raise InvalidSetting("max_steps" if trainer.total_steps == config.max_steps else "epochs",
-                             f"{run.path} is already at step {trainer.step} of {trainer.total_steps}; "
-                             "give a larger --max-steps or --epochs to extend it")
-    run.write_config(config)
-    run.truncate_metrics(trainer.step)
+    run.lock_for_writing()  # first: nobody may change the folder while it is checked
+    try:
+        checkpoint = run.load_checkpoint(config) if run.checkpoint_file.exists() else None
+        run.read_metrics(strict=True)
+        trainer = Trainer(config, _load(config), run, checkpoint)
+        if trainer.step >= trainer.total_steps:
+            raise InvalidSetting("max_steps" if trainer.total_steps == config.max_steps else "epochs",
+                                 f"{run.path} is already at step {trainer.step} of {trainer.total_steps}; "
+                                 "give a larger --max-steps or --epochs to extend it")
+        run.write_config(config)
+        run.truncate_metrics(trainer.step)
+    except BaseException:
+        run.release()
+        raise
     return trainer
 
 
 def _load(config: GanConfig) -> TensorData:
     return load_data(config.data, config.data_dir, seed=config.seed, download=config.download)
+
+
+def _failure(step: int, error: Exception, run: RunDir | None) -> Failed:
+    """The Failed event for an unexpected error; a full disk is a message, not a traceback."""
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        where = f" writing {error.filename}" if error.filename else ""
+        kept = "the last checkpoint is kept" if run is not None and run.checkpoint_file.exists() else "no checkpoint was written"
+        return Failed(step, f"no space left on device{where}; {kept}. Free some space, then continue with "
+                      f"--resume {run.path}" if run is not None else f"no space left on device{where}")
+    return Failed(step, f"{type(error).__name__}: {error}", traceback.format_exc())

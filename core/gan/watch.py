@@ -23,7 +23,8 @@ import numpy as np
 from core.errors import InvalidSetting
 from core.gan.config import GanConfig
 from core.gan.events import Evaluation, Event, Failed, Finished, Progress, Samples, Started
-from core.gan.run_status import STATUS_FILE, read_status
+from core.gan.records import parse_record
+from core.gan.run_status import STATUS_FILE, read_status, writer_gone
 
 SAMPLE_NAME = re.compile(r"step_(\d+)\.png$")
 
@@ -63,6 +64,7 @@ class RunWatcher:
         self._offset = 0
         self._seen: set[str] = set()
         self._status_stamp: int | None = None
+        self._status: dict | None = None
         self._last_step = 0
 
     @property
@@ -80,11 +82,15 @@ class RunWatcher:
         if self.started is None and status is not None and "total_steps" in status:
             events.append(self._start(status["step"], status["total_steps"], status["steps_per_epoch"], status["device"]))
         for record in self._new_records():
-            if self.started is None and record["epoch"] > 0:
-                steps_per_epoch = record["step"] / record["epoch"]
+            try:
+                event = Evaluation.from_record(record) if "eval_seconds" in record else Progress(**record)
+            except (TypeError, KeyError, ValueError):
+                continue  # not a record this gan-tui wrote: skipped, not trusted
+            if self.started is None and event.epoch > 0:
+                steps_per_epoch = event.step / event.epoch
                 events.append(self._start(0, total_steps(self.config, steps_per_epoch), steps_per_epoch, self.config.device))
-            events.append(Evaluation.from_record(record) if "eval_seconds" in record else Progress(**record))
-            self._last_step = record["step"]
+            events.append(event)
+            self._last_step = event.step
         if self.started is not None:
             events += self._new_samples()
             events += self._end(status)
@@ -102,7 +108,8 @@ class RunWatcher:
         if stamp == self._status_stamp:
             return None
         self._status_stamp = stamp
-        return read_status(self.path)
+        self._status = read_status(self.path)
+        return self._status
 
     def _end(self, status: dict | None) -> list[Event]:
         if self.ended:
@@ -113,6 +120,11 @@ class RunWatcher:
         if status is not None and status.get("state") != "running":
             self.ended = True
             return [Finished(status["step"], status["state"])]
+        if writer_gone(self.path, self._status):
+            self.ended = True
+            return [Failed(self._last_step, "the process training this run is gone (killed, or the machine "
+                           "stopped) and left no last word; its last checkpoint is intact: continue it with "
+                           f"gan-tui gan --resume {self.path}")]
         if self._status_stamp is None and self._last_step >= self.started.total_steps:
             self.ended = True
             return [Finished(self._last_step, "completed")]
@@ -124,9 +136,10 @@ class RunWatcher:
                 data = file.read()
         except FileNotFoundError:
             return []
-        complete = data[: data.rfind(b"\n") + 1]  # a line without its newline is still being written
+        complete = data[: data.rfind(b"\n") + 1]  # a line without its newline is still being written (or torn)
         self._offset += len(complete)
-        return [json.loads(line) for line in complete.decode("utf-8").splitlines() if line.strip()]
+        records = (parse_record(line) for line in complete.split(b"\n") if line.strip())
+        return [record for record in records if record is not None]  # a damaged line is skipped, not trusted
 
     def _new_samples(self) -> list[Samples]:
         try:

@@ -11,7 +11,7 @@ from rich.table import Table
 from core.errors import InvalidSetting
 from core.adder import AdderConfig, Addition, add, format_bits, format_number, parse_number, parse_weight_assignment, verify
 from tui.commands.output import print_json
-from tui.presets import config_from_mapping, load_preset
+from tui.presets import config_from_mapping, preset_config
 
 NAME = "adder"
 SUMMARY = "a hand-wired RNN that adds binary numbers"
@@ -34,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def config_from_args(args: argparse.Namespace) -> AdderConfig:
     config = AdderConfig()
     if args.preset:
-        config = config_from_mapping(AdderConfig, load_preset(NAME, args.preset).config)
+        config = preset_config(AdderConfig, NAME, args.preset)
     if args.decimal:
         config = replace(config, notation="decimal")
     numbers = {name: parse_number(getattr(args, name), config.notation, name) for name in ("a", "b") if getattr(args, name)}

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from core.bandit import BanditConfig, TestbedResult, describe, parse_values, run_testbed, variants
 from tui.commands.output import print_json
-from tui.presets import config_from_mapping, load_preset
+from tui.presets import preset_config
 
 NAME = "bandit"
 SUMMARY = "softmax policy gradient on a k-armed bandit"
@@ -51,7 +51,7 @@ def config_from_args(args: argparse.Namespace) -> BanditConfig | None:
         changes["compare_eta"] = parse_values(args.compare_eta, "compare_eta") or ()
     if not changes and not args.preset and not args.headless:
         return None
-    config = config_from_mapping(BanditConfig, load_preset(NAME, args.preset).config) if args.preset else BanditConfig()
+    config = preset_config(BanditConfig, NAME, args.preset) if args.preset else BanditConfig()
     given = changes.get("q") or changes.get("theta")
     if given and "arms" not in changes:  # --q 1,0.9,0.1 alone means three arms
         changes["arms"] = len(given)

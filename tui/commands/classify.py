@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
+from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -32,14 +35,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from core.gan import classifier as classifiers  # torch loads here, not when the command line starts
-    from core.gan.config import DEVICES
+    from core.gan.config import DEVICES, MAX_SEED
     from core.gan.trainer import resolve_device
 
     classifiers.check_data(args.data)
     if args.device not in DEVICES:
         raise InvalidSetting("device", f"{args.device!r} is not one of {', '.join(DEVICES)}")
     device = resolve_device(args.device)
-    out = classifiers.prepare_out(args.out or classifiers.default_path(args.data))
+    if not 0 <= args.seed <= MAX_SEED:
+        raise InvalidSetting("seed", f"must be a whole number from 0 to {MAX_SEED} (got {args.seed})")
+    out = classifiers.prepare_out(args.out) if args.out is not None else _cache_path(classifiers, args.data)
     console = Console(stderr=True)  # stdout stays clean for --json
     began = time.perf_counter()
     with console.status(f"loading {args.data}"):
@@ -62,3 +67,16 @@ def run(args: argparse.Namespace) -> int:
         f"{target:.0%} target ({len(train.x):,} training images, {trained.epochs} epoch{'s' * (trained.epochs != 1)}, "
         f"{time.perf_counter() - began:.0f} s)\nsaved to {path}")
     return 0
+
+
+def _cache_path(classifiers: Any, data: str) -> Path:
+    """The cache file the classifier goes to without --out; a cache that cannot be written is said to be one,
+    not blamed on an --out the user never gave."""
+    path = classifiers.default_path(data)
+    try:
+        return classifiers.prepare_out(path)
+    except InvalidSetting as error:
+        where = "XDG_CACHE_HOME" if os.environ.get("XDG_CACHE_HOME") else "~/.cache"
+        reason = error.message.removeprefix(f"cannot write the classifier to {path}: ")
+        raise InvalidSetting("out", f"not given, and the cache cannot take the classifier at {path} ({reason}); "
+                             f"point {where} at a writable folder or give --out PATH") from None

@@ -10,16 +10,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from core.errors import InvalidSetting
-from core.gan.config import GanConfig
+from core.gan.config import RESUMABLE, GanConfig
 from tui.commands.output import print_json
-from tui.presets import config_from_mapping, load_preset
+from tui.presets import config_from_mapping, preset_config
 
 NAME = "gan"
 SUMMARY = "train a GAN (MLP or DCGAN, seven objectives) with live losses and samples"
-
-# Settings a resumed run may change: where and how long it runs, how often it reports. The rest is the
-# run's own (a different model or objective would not fit its checkpoint).
-RESUMABLE = ("max_steps", "epochs", "device", "log_every", "sample_every", "sample_epochs", "checkpoint_every")
 
 _OPTIONS: list[tuple[str, Any, str, str]] = [  # field, type, metavar, help
     ("model", str, "mlp|conv|dcgan", "generator and discriminator: 3-layer MLPs, a small convolutional pair, or the TensorFlow-tutorial DCGAN"),
@@ -47,7 +43,8 @@ _OPTIONS: list[tuple[str, Any, str, str]] = [  # field, type, metavar, help
     ("log_every", int, "N", "read the losses at least every N steps"),
     ("sample_every", int, "N", "save a sample grid every N steps (0: at the end only)"),
     ("sample_epochs", str, "E,E,...", "also save a sample grid after these epochs, e.g. 1,10,30,50"),
-    ("checkpoint_every", int, "N", "checkpoint every N steps (0: at the end only)"),
+    ("checkpoint_every", int, "N", "checkpoint every N steps (0, the default: every 5 minutes of training and at "
+                                    "epoch ends a minute after the last; always at the end)"),
 ]
 
 
@@ -78,7 +75,7 @@ def config_from_args(args: argparse.Namespace) -> GanConfig:
         return _resumed_config(args, given)
     base = GanConfig()
     if args.preset:
-        base = config_from_mapping(GanConfig, load_preset(NAME, args.preset).config)
+        base = preset_config(GanConfig, NAME, args.preset)
     return config_from_mapping(GanConfig, given, base)
 
 

@@ -21,7 +21,7 @@ from core.minmax import (
     theory,
 )
 from tui.commands.output import print_json
-from tui.presets import config_from_mapping, load_preset
+from tui.presets import config_from_mapping, preset_config
 
 NAME = "saddle"
 SUMMARY = "gradient descent-ascent on a saddle: step sizes, methods and their theory"
@@ -44,7 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def config_from_args(args: argparse.Namespace) -> SaddleConfig:
     config = SaddleConfig()
     if args.preset:
-        config = config_from_mapping(SaddleConfig, load_preset(NAME, args.preset).config)
+        config = preset_config(SaddleConfig, NAME, args.preset)
     given = {name: parse_setting(name, text) for name in ("game", "method", "a", "b", "eta", "steps", "start", "gamma")
              if (text := getattr(args, name)) is not None}
     config = config_from_mapping(SaddleConfig, given, config)

@@ -340,7 +340,8 @@ class BanditPane(Vertical, can_focus=True):
         if self._plot_dirty and self.snapshot is not None:
             self._plot_dirty = False
             lines, title, limits = plot_lines(self.snapshot.results, self.view)
-            self.query_one("#legend", Static).update(legend_text(lines))
+            legend = self.query_one("#legend", Static)
+            legend.update(legend_text(lines, legend.content_size.width))
             self.query_one("#plot", LinePlot).show(lines, title, self.snapshot.steps, limits)
 
     def _draw_bars(self) -> None:
@@ -357,6 +358,7 @@ class BanditPane(Vertical, can_focus=True):
 
     def on_resize(self) -> None:
         self._draw_bars()
+        self._plot_dirty = True  # the legend is packed to the plot's width
 
     # --- input -> actions -------------------------------------------------------
 

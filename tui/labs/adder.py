@@ -29,7 +29,8 @@ from core.adder import (
     verify,
 )
 from core.errors import InvalidSetting
-from tui.presets import config_from_mapping, load_preset
+from tui.preset_notes import preset_help, preset_toast
+from tui.presets import Preset, config_from_mapping, load_preset
 
 PLAY_INTERVAL_S = 0.6
 # Weight-grid columns: (weight, column index or None for a vector) per unit row.
@@ -87,6 +88,7 @@ class AdderPane(Vertical, can_focus=True):
         self.addition: Addition = add(self.config.weights, self.config.a, self.config.b)
         self.verification: Verification | None = None
         self._player = None
+        self.preset: Preset | None = None  # the last preset loaded, explained on the help screen
 
     def compose(self) -> ComposeResult:
         config = self.config
@@ -292,7 +294,8 @@ class AdderPane(Vertical, can_focus=True):
         weights = config_from_mapping(AdderWeights, preset.config.get("weights", {}))
         self.config = replace(self.config, weights=weights)
         self._fill_weight_inputs()
-        self.notify(preset.description or preset.title, title=preset.title)
+        self.preset = preset
+        self.app.notify(preset_toast(preset), source=f"{self.id}:preset")
 
     def action_verify(self) -> None:
         field = self.query_one("#verify-bits", Input)
@@ -338,6 +341,9 @@ class AdderPane(Vertical, can_focus=True):
 
     def action_focus_pane(self) -> None:
         self.focus()
+
+    def help_note(self) -> str:
+        return preset_help(self.preset)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Adder: step forward", "Run the next bit through the network", lambda: self.action_step(1))

@@ -41,7 +41,8 @@ from core.minmax import (
     sweep,
     theory,
 )
-from tui.presets import config_from_mapping, load_preset, preset_names
+from tui.preset_notes import preset_help, preset_toast
+from tui.presets import Preset, config_from_mapping, load_preset, preset_names
 from tui.widgets.float_slider import FloatSlider
 from tui.widgets.plotext_lines import PlotextLines
 
@@ -137,6 +138,7 @@ class SaddlePane(Vertical, can_focus=True):
         self.errors: dict[str, str] = {}  # field -> what is wrong with what the user typed there
         self.presets = preset_names("saddle")
         self._preset_index = -1
+        self.preset: Preset | None = None  # the last preset loaded, explained on the help screen
 
     def compose(self) -> ComposeResult:
         config = self.config
@@ -438,7 +440,8 @@ class SaddlePane(Vertical, can_focus=True):
         self.config = config_from_mapping(SaddleConfig, preset.config)
         self._write_all_fields()
         self._preset_index = self.presets.index(name) if name in self.presets else self._preset_index
-        self.notify(preset.description or preset.title, title=preset.title)
+        self.preset = preset
+        self.app.notify(preset_toast(preset), source=f"{self.id}:preset")
 
     def action_next_preset(self) -> None:
         self.action_preset(self.presets[(self._preset_index + 1) % len(self.presets)])
@@ -448,6 +451,9 @@ class SaddlePane(Vertical, can_focus=True):
 
     def action_focus_pane(self) -> None:
         self.focus()
+
+    def help_note(self) -> str:
+        return preset_help(self.preset)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Saddle: toggle the η sweep", "Final distance against η with the theory's boundary", self.action_toggle_sweep)

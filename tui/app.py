@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
+from textual.geometry import Size
 from textual.binding import Binding
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from tui.assets import asset
 from tui.help_screen import HelpScreen
@@ -42,10 +44,27 @@ class GanTuiApp(App[None]):
                 with TabPane(f"{lab.key} {lab.title}", id=lab.id):
                     if lab.id == self.initial_tab:
                         yield lab.pane(config=self.configs.get(lab.id))
+        yield Static(id="too-small")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._focus_pane(self.initial_tab)
+        self._check_size()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)
+
+    def _check_size(self, size: Size | None = None) -> None:
+        """Below the smallest size the active lab can draw, one line asking for a bigger terminal
+        instead of a layout with its charts and labels cut."""
+        lab = next(lab for lab in LABS if lab.id == self.active_lab)
+        (need_width, need_height), (width, height) = lab.min_size, size or self.size
+        small = width < need_width or height < need_height
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"{lab.title} needs {need_width}×{need_height} (now {width}×{height}): enlarge the terminal")
+        self.query_one("#too-small").display = small
+        self.query_one(TabbedContent).display = not small
 
     @property
     def active_lab(self) -> str:
@@ -70,6 +89,7 @@ class GanTuiApp(App[None]):
         lab = next(lab for lab in LABS if lab.id == event.pane.id)
         if self.lab_pane(lab.id) is None:
             await event.pane.mount(lab.pane(config=self.configs.get(lab.id)))
+        self._check_size()
         self._focus_pane(lab.id)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",

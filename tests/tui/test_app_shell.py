@@ -113,3 +113,27 @@ async def test_help_explains_the_last_preset_loaded():
         text = app.screen.query_one(Markdown).source
         assert text.startswith(f"## Last preset loaded: {preset.title}")
         assert preset.description.split()[0] in text
+
+
+async def test_below_a_labs_smallest_size_one_line_asks_for_a_bigger_terminal():
+    app = GanTuiApp(initial_tab="bandit")
+    async with app.run_test(size=(60, 20)) as pilot:
+        notice = app.query_one("#too-small")
+        assert notice.display and not app.query_one(TabbedContent).display
+        assert str(notice.content) == "Bandit needs 80×23 (now 60×20): enlarge the terminal"
+        assert len(str(notice.content)) <= 60  # one line, even this narrow
+        await pilot.press("1")  # the adder needs less, but still more than 60 columns
+        assert str(notice.content).startswith("RNN adder needs 70×20")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not notice.display and app.query_one(TabbedContent).display
+        assert app.active_lab == "adder"
+
+
+async def test_every_lab_draws_at_80x24_and_in_tmux_at_80x23():
+    app = GanTuiApp()
+    async with app.run_test(size=(80, 23)) as pilot:
+        for key in "1234":
+            await pilot.press(key)
+            await pilot.pause()
+            assert not app.query_one("#too-small").display, key

@@ -13,6 +13,7 @@ parity of the three bits: the sum bit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
 from typing import Literal
 
 import numpy as np
@@ -21,6 +22,7 @@ from core.errors import InvalidSetting
 
 MAX_INPUT_BITS = 64
 MAX_VERIFY_BITS = 12
+CHUNK_PAIRS = 1 << 18  # pairs checked between two tallies of verify_in_steps (a fraction of a second)
 Notation = Literal["binary", "decimal"]
 
 # The shape of each weight, in the order the pane and `--set` list them.
@@ -196,14 +198,22 @@ def verify(weights: AdderWeights, bits: int = 8) -> Verification:
 
     The first counterexample is the smallest a, then the smallest b.
     """
+    for verification in verify_in_steps(weights, bits):
+        pass
+    return verification
+
+
+def verify_in_steps(weights: AdderWeights, bits: int = 8) -> Iterator[Verification]:
+    """`verify`, one chunk of about CHUNK_PAIRS pairs at a time: yields the tally so far after each chunk
+    (`checked` counts the pairs done), the last one complete, so a caller can show progress or stop early."""
     n = 1 << check_verify_bits(bits)
     W, U, b_h = weights.array("W"), weights.array("U"), weights.array("b_h")
     v, b_y = weights.array("v"), weights.b_y
     b_values = np.arange(n, dtype=np.int64)
     first = None
     failures = 0
-    # Chunks of whole rows of a keep memory near 1M pairs whatever `bits` is.
-    rows_per_chunk = max(1, (1 << 20) // n)
+    # Chunks of whole rows of a keep memory and the time between tallies small whatever `bits` is.
+    rows_per_chunk = max(1, CHUNK_PAIRS // n)
     for a_start in range(0, n, rows_per_chunk):
         a_values = np.arange(a_start, min(n, a_start + rows_per_chunk), dtype=np.int64)
         a_grid = np.repeat(a_values, n)
@@ -218,7 +228,7 @@ def verify(weights: AdderWeights, bits: int = 8) -> Verification:
         failures += len(wrong)
         if first is None and len(wrong):
             first = (int(a_grid[wrong[0]]), int(b_grid[wrong[0]]))
-    return Verification(bits, n * n, failures, first)
+        yield Verification(bits, int(a_values[-1] + 1) * n, failures, first)
 
 
 def parse_number(text: str, notation: Notation, name: str) -> int:

@@ -621,3 +621,22 @@ def theory(config: SaddleConfig) -> Theory:
         eta_range, best_eta = numerical_range(_scan_key(config))
         note, closed_form = "range read off ρ(η) numerically", False
     return Theory(radius, radius < 1.0 - _RHO_TOLERANCE, eta_range, best_eta, factors, closed_form, note)
+
+
+def outcome(trajectory: Trajectory, known: Theory) -> tuple[str, str]:
+    """The run's result in words, and a note where the result and the linear theory seem to disagree.
+
+    A run that used all its steps without converging, diverging or settling on an orbit is
+    "spiralling out" (or "growing" when x and y move separately) if ‖z‖ ended larger than it began,
+    else "not converged yet": more steps or a better η would finish it. A run that converged although
+    ρ > 1 started on the contracting direction: the growing one was never entered.
+    """
+    status = trajectory.status
+    if status == "running":
+        growing = trajectory.final_norm > trajectory.norms[0]
+        if not growing:
+            return "not converged yet", ""
+        return ("growing" if known.factors is not None else "spiralling out"), ""
+    if status == "converged" and not known.converges:
+        return status, "started on a contracting direction"
+    return status, ""

@@ -131,3 +131,13 @@ def test_presets_hold_what_their_names_promise():
 def test_options_override_a_preset():
     config = parse("--preset", "homework", "--max-steps", "10", "--lr-g", "0.001")
     assert (config.max_steps, config.epochs, config.lr_g, config.model) == (10, 0, 0.001, "dcgan")
+
+
+def test_a_headless_run_samples_on_a_schedule_so_watch_sees_the_generator_improve(capsys, tmp_path):
+    run_json(capsys, "--max-steps", "250", "--out", str(tmp_path / "run"))
+    assert sorted(p.name for p in (tmp_path / "run" / "samples").iterdir()) == [
+        "step_000100.png", "step_000200.png", "step_000250.png"]
+    config = RunDir(tmp_path / "run").read_config()
+    assert config.sample_every == 100 and config.sample_epochs == (1, 10, 30, 50)
+    run_json(capsys, "--max-steps", "250", "--sample-every", "0", "--out", str(tmp_path / "end-only"))
+    assert [p.name for p in (tmp_path / "end-only" / "samples").iterdir()] == ["step_000250.png"]  # asked for: kept

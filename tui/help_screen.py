@@ -18,12 +18,16 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark", "dismiss", "Close", show=False),
     ]
 
-    def __init__(self, lab_id: str) -> None:
+    def __init__(self, lab_id: str, note: str = "") -> None:
+        """`note`: Markdown shown first, e.g. what the preset on screen shows."""
         super().__init__()
         self.lab_id = lab_id
+        self.note = note
 
     def compose(self) -> ComposeResult:
         text = asset("help", f"{self.lab_id}.md").read_text(encoding="utf-8")
+        if self.note:
+            text = f"{self.note}\n\n{text}"
         with VerticalScroll(id="help"):
             yield Markdown(text)
 

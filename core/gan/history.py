@@ -18,6 +18,7 @@ from core.series import GrowingSeries
 
 SNAPSHOT_EPOCHS = (1, 10, 30, 50)  # as in the FashionMNIST homework: the generator's progress at a glance
 RATE_WINDOW = 20                   # Progress events the speed and ETA are measured over
+SNAPSHOT_SLACK = 0.05              # a grid stands for epoch e when taken within this many epochs after e's end
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ class RunHistory:
 
     `state` is "waiting" before Started, "running" until Finished or Failed, then the Finished
     reason ("completed", "stopped", ...) or "failed". The snapshot of epoch e is the first sample
-    grid taken in [e, e + 1) epochs: the trainer samples right at the end of the chosen epochs, and a
-    grid from much later never stands in for an epoch that was not sampled.
+    grid taken in [e, e + SNAPSHOT_SLACK) epochs: the trainer samples right at the end of the chosen
+    epochs, and a grid from later (the last grid of a 1.6-epoch run) never stands in for epoch 1.
     """
 
     def __init__(self, snapshot_epochs: tuple[int, ...] = SNAPSHOT_EPOCHS, smoothing: float = 0.9) -> None:
@@ -74,7 +75,7 @@ class RunHistory:
         elif isinstance(event, Samples):
             self.samples = event
             epoch = math.floor(event.epoch)
-            if epoch in self.snapshot_epochs and epoch not in self.snapshots:
+            if epoch in self.snapshot_epochs and epoch not in self.snapshots and event.epoch - epoch < SNAPSHOT_SLACK:
                 self.snapshots[epoch] = Snapshot(epoch, event.step, event.grid)
         elif isinstance(event, EvaluatorTraining):
             self.evaluator_training = event
@@ -128,3 +129,12 @@ class RunHistory:
 
     def snapshot_for(self, epoch: int) -> Snapshot | None:
         return self.snapshots.get(epoch)
+
+    def snapshot_caption(self, epoch: int) -> str:
+        """The label over epoch `epoch`'s snapshot: the epoch, and why there is no grid when there is none."""
+        if epoch in self.snapshots:
+            return f"epoch {epoch}"
+        reached = self.progress is not None and self.progress.epoch >= epoch
+        if reached:
+            return f"epoch {epoch} · not sampled"
+        return f"epoch {epoch} · " + ("not reached" if self.ended else "not yet")

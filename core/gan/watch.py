@@ -16,6 +16,7 @@ import json
 import math
 import os
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,39 @@ def total_steps(config: GanConfig, steps_per_epoch: float) -> int:
     if config.epochs:
         limits.append(math.ceil(round(config.epochs * steps_per_epoch, 6)))
     return min(limits)
+
+
+def is_starting(path: str | os.PathLike) -> bool:
+    """Whether `path` may be a run that is still starting: no config.json yet, and the folder either not
+    made yet or holding only what a run makes before its config (samples/, a lock file)."""
+    path = Path(path)
+    if (path / "config.json").is_file():
+        return False
+    try:
+        entries = list(os.scandir(path))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return all(entry.name == "samples" or "lock" in entry.name for entry in entries)
+
+
+def wait_for_config(path: str | os.PathLike, timeout_s: float, poll_s: float = 0.2) -> bool:
+    """Wait up to timeout_s for a starting run at `path` to write a readable config.json; True once it has.
+    False at once for a folder that is not a starting run, else after timeout_s."""
+    deadline = time.monotonic() + timeout_s
+    config_file = Path(path) / "config.json"
+    while True:
+        try:
+            if isinstance(json.loads(config_file.read_text(encoding="utf-8")), dict):
+                return True
+        except (OSError, ValueError):
+            pass  # not there yet, or still being written
+        if not is_starting(path) and not config_file.is_file():
+            return False
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(poll_s)
 
 
 class RunWatcher:

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from core.adder import AdderConfig, AdderWeights, add, parse_number, parse_weight_assignment, verify
+from core.adder import AdderConfig, AdderWeights, add, parse_number, parse_weight_assignment, verify, verify_in_steps
 from core.errors import InvalidSetting
 
 TEXTBOOK = AdderWeights()
@@ -107,3 +107,12 @@ def test_weights_of_the_wrong_shape_or_not_finite_are_refused():
 def test_verify_bits_are_bounded():
     with pytest.raises(InvalidSetting, match="1 to 12"):
         verify(TEXTBOOK, 13)
+
+
+def test_verify_in_steps_tallies_whole_rows_and_ends_with_the_full_answer():
+    weights = AdderWeights(b_h=(0.0, -1.0, -1.0))  # h3 fires too early: wrong answers
+    tallies = list(verify_in_steps(weights, 10))
+    assert len(tallies) == 4  # 2^20 pairs in chunks of 2^18
+    assert [tally.checked for tally in tallies] == [262_144, 524_288, 786_432, 1_048_576]
+    assert [tally.failures for tally in tallies] == sorted(tally.failures for tally in tallies)
+    assert tallies[-1] == verify(weights, 10)

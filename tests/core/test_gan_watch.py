@@ -130,3 +130,26 @@ def test_a_trained_run_folder_says_how_it_ended(tmp_path):
     events = RunWatcher(run.path).poll()
     assert isinstance(events[0], Started) and events[0].total_steps == 6 and events[0].device == "cpu"
     assert isinstance(events[-1], Finished) and events[-1].reason == "completed" and events[-1].step == 6
+
+
+def test_a_run_still_starting_is_waited_for_and_a_folder_that_is_no_run_is_not(tmp_path):
+    import threading
+    import time
+
+    from core.gan.watch import is_starting, wait_for_config
+
+    folder = tmp_path / "starting"
+    assert is_starting(folder)  # not made yet: the trainer is still importing torch
+    timer = threading.Timer(0.3, lambda: (folder.mkdir(), (folder / "config.json").write_text(json.dumps(GanConfig().to_dict()))))
+    timer.start()
+    began = time.monotonic()
+    assert wait_for_config(folder, timeout_s=10, poll_s=0.05)
+    assert 0.25 < time.monotonic() - began < 5
+    RunWatcher(folder)  # and it reads
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "todo.txt").write_text("not a run")
+    began = time.monotonic()
+    assert not is_starting(other) and not wait_for_config(other, timeout_s=10)
+    assert time.monotonic() - began < 1  # refused at once, not after the wait
+    assert not wait_for_config(tmp_path / "never", timeout_s=0.2, poll_s=0.05)

@@ -11,6 +11,7 @@ from core.minmax import (
     DIVERGED_NORM,
     Game,
     SaddleConfig,
+    outcome,
     SweepRange,
     Trajectory,
     contours,
@@ -356,3 +357,17 @@ def test_contour_points_lie_on_their_level_sets(name):
         heights = game.value(contour.xs, contour.ys) - game.value(0.0, 0.0)
         # linear interpolation between grid points 3/59 apart: off by at most a small fraction of the range
         np.testing.assert_allclose(heights, contour.level, atol=0.02 * max(abs(c.level) for c in found))
+
+
+def test_outcome_says_what_a_finished_run_did_never_running():
+    def words(**changes):
+        config = SaddleConfig(**changes)
+        return outcome(simulate(config), theory(config))
+
+    assert words(game="bilinear", method="gda", eta=0.24) == ("spiralling out", "")  # ρ = 1.028: ‖z‖ grows to hundreds
+    assert words(game="dirac", method="gda", eta=0.24) == ("spiralling out", "")
+    assert words(game="bilinear", method="ogda", eta=0.24) == ("not converged yet", "")  # ρ = 0.969, 1e-3 after 200 steps
+    assert words(method="gd", eta=0.001, steps=100) == ("growing", "")  # y runs away by 1 + 8η, slowly
+    # GD on both converges from y0 = 0 although ρ = 1 + 8η > 1: the growing direction is never entered
+    assert words(method="gd", eta=0.1, start=(1.0, 0.0)) == ("converged", "started on a contracting direction")
+    assert words(method="gda", eta=0.1) == ("converged", "")

@@ -111,3 +111,74 @@ async def test_play_runs_to_the_last_bit_and_stops():
         await pilot.pause(2.0)
         assert pane.t == 1  # width 2: bits 0 and 1
         assert pane._player is None
+
+
+def as_shown(app, selector: str) -> list[str]:
+    """A Static's lines as the screen shows them: at its own width, cut at its height."""
+    widget = app.query_one(selector, Static)
+    console = Console(width=widget.content_size.width, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text().splitlines()[: widget.content_size.height]
+
+
+SIXTY_FOUR_BITS = AdderConfig(a=0xB5AD6B5AD6B5AD6B, b=0x32)
+
+
+async def test_64_bit_numbers_scroll_with_the_current_bit_in_view_at_80x24():
+    from tui.labs.adder import AdderPane
+
+    app = GanTuiApp(configs={"adder": SIXTY_FOUR_BITS})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*["right"] * 34)
+        await pilot.pause()
+        pane = app.query_one(AdderPane)
+        lines = as_shown(app, "#columns")
+        assert pane.t == 34 and len(lines) == 5
+        assert all("…" not in line and "‹" in line and "›" in line for line in lines[1:])  # bits beyond both ends
+        a_row = lines[1].split()[1:]
+        shown = [bit for bit in a_row if bit in "01"]
+        assert len(shown) >= 10
+        assert "".join(shown) in format(pane.addition.a, "065b")  # a true stretch of a's bits, in order
+        table = app.query_one("#columns", Static).content
+        highlighted = [column for column in table.columns
+                       if any("reverse" in str(getattr(cell, "style", "")) for cell in column._cells[1:])]
+        assert len(highlighted) == 1  # bit t is in the window, highlighted
+
+
+async def test_small_numbers_show_every_bit_and_their_values():
+    app = GanTuiApp()
+    async with app.run_test(size=(80, 24)):
+        lines = as_shown(app, "#columns")
+        assert lines[1].split() == ["a", "0", "1", "0", "0", "1", "1", "1", "=", "39"]
+
+
+async def test_the_last_step_stays_in_view_at_80x24_with_half_integer_weights():
+    app = GanTuiApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h", *["right"] * 6)
+        await pilot.pause()
+        lines = as_shown(app, "#trace")
+        assert lines[0].split()[:3] == ["t", "a", "b"]  # a one-line header
+        assert lines[-1].split()[:6] == ["6", "0", "0", "+0.5", "-0.5", "-1.5"]  # the current step, last and whole
+
+
+async def test_a_long_verify_shows_its_progress_and_escape_cancels_it():
+    from tui.labs.adder import AdderPane
+
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, "#verify-bits", "12")
+        await pilot.press("enter")
+        pane = app.query_one(AdderPane)
+        for _ in range(200):  # the first chunks take a fraction of a second each
+            await pilot.pause(0.05)
+            if "%" in text_of(app, "#verify-result") and not text_of(app, "#verify-result").startswith("checking every pair of 12-bit numbers… 0%"):
+                break
+        shown = text_of(app, "#verify-result")
+        assert shown.startswith("checking every pair of 12-bit numbers…") and "escape cancels" in shown
+        assert 0 < int(shown.split("…")[1].split("%")[0]) < 100
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert text_of(app, "#verify-result").strip() == "verification cancelled"
+        assert not pane.verifying and pane.verification is None

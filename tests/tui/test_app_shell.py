@@ -72,3 +72,68 @@ async def test_a_lab_pane_is_built_the_first_time_its_tab_opens():
         assert saddle is not None
         await pilot.press("1", "2")
         assert app.lab_pane("saddle") is saddle  # built once, state kept
+
+
+def toasts(app) -> list:
+    from textual.widgets._toast import Toast
+
+    return list(app.screen.query(Toast))
+
+
+async def test_preset_notes_replace_each_other_and_go_away():
+    app = GanTuiApp(initial_tab="saddle")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        for _ in range(12):
+            await pilot.press("p")
+        await pilot.pause(0.2)
+        shown = toasts(app)
+        assert len(shown) == 1  # one note from the saddle's presets, the newest
+        assert shown[0].region.height <= 3  # a name and a hint, not the whole explanation over the charts
+        await pilot.pause(GanTuiApp.NOTIFICATION_TIMEOUT + 0.5)
+        assert toasts(app) == []
+
+
+async def test_notes_from_different_sources_are_both_shown():
+    app = GanTuiApp(initial_tab="adder")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("t")  # a preset note
+        await pilot.press("c")  # a warning: no counterexample yet
+        await pilot.pause(0.2)
+        assert len(toasts(app)) == 2
+
+
+async def test_help_explains_the_last_preset_loaded():
+    from tui.presets import load_preset
+
+    app = GanTuiApp(initial_tab="bandit")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("p", "question_mark")
+        await pilot.pause()
+        preset = load_preset("bandit", "plateau")
+        text = app.screen.query_one(Markdown).source
+        assert text.startswith(f"## Last preset loaded: {preset.title}")
+        assert preset.description.split()[0] in text
+
+
+async def test_below_a_labs_smallest_size_one_line_asks_for_a_bigger_terminal():
+    app = GanTuiApp(initial_tab="bandit")
+    async with app.run_test(size=(60, 20)) as pilot:
+        notice = app.query_one("#too-small")
+        assert notice.display and not app.query_one(TabbedContent).display
+        assert str(notice.content) == "Bandit needs 80×23 (now 60×20): enlarge the terminal"
+        assert len(str(notice.content)) <= 60  # one line, even this narrow
+        await pilot.press("1")  # the adder needs less, but still more than 60 columns
+        assert str(notice.content).startswith("RNN adder needs 70×20")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not notice.display and app.query_one(TabbedContent).display
+        assert app.active_lab == "adder"
+
+
+async def test_every_lab_draws_at_80x24_and_in_tmux_at_80x23():
+    app = GanTuiApp()
+    async with app.run_test(size=(80, 23)) as pilot:
+        for key in "1234":
+            await pilot.press(key)
+            await pilot.pause()
+            assert not app.query_one("#too-small").display, key

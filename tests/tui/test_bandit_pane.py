@@ -191,3 +191,47 @@ async def test_palette_lists_the_bandit_actions_and_question_mark_explains_the_l
         assert {"Bandit: step", "Bandit: Sutton & Barto, Figure 2.5", "Bandit: Entropy bonus rescues the lock-in"} <= set(titles)
         await pilot.press("question_mark")
         assert "θ_i += η_t (R − b)(1[a=i] − π_i)" in app.screen.query_one(Markdown).source
+
+
+def y_tick_labels(plot) -> list[float]:
+    """The numbers written left of the plot's y axis, top to bottom."""
+    labels = []
+    for line in plot.render().plain.splitlines():
+        left, tick, _ = line.partition("┤")
+        if tick and left.strip():
+            labels.append(float(left.strip().replace(",", "")))
+    return labels
+
+
+async def test_every_view_labels_its_own_y_axis_around_its_values():
+    figure = BanditConfig(arms=10, mean=4.0, eta=0.1, runs=200, steps=300, seed=0)
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": figure})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await open_bandit(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        result = pane.snapshot.results[0]
+        for view, values in (("optimal", result.optimal_pct), ("reward", result.mean_reward), ("regret", result.cumulative_regret)):
+            app.query_one("#views", Tabs).active = f"view-{view}"
+            await settle(pilot)
+            ticks = y_tick_labels(app.query_one("#plot"))
+            assert len(ticks) >= 3, view
+            assert min(ticks) <= values.min() and max(ticks) >= values.max(), view
+            assert max(ticks) - min(ticks) <= 3 * (values.max() - values.min()), view  # not squeezed into a corner
+
+
+async def test_legend_keeps_each_colour_mark_beside_its_label():
+    compare = BanditConfig(arms=10, mean=4.0, runs=20, steps=50, compare_eta=(0.1, 0.4), compare_baseline=True)
+    app = GanTuiApp(initial_tab="bandit", configs={"bandit": compare})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_bandit(pilot)
+        legend = app.query_one("#legend", Static)
+        lines = text_of(app, "#legend").splitlines()
+        assert len(lines) >= 2
+        for line in lines:
+            assert len(line.rstrip()) <= legend.content_size.width
+            assert line.lstrip().startswith("━━ ") and not line.rstrip().endswith("━━")
+        bars = app.query_one("#bars", Static)
+        console = Console(width=bars.content_size.width, record=True, file=io.StringIO())
+        console.print(bars.content)
+        assert "step 0" in console.export_text()  # the step count is never cut across two lines

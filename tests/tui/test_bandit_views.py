@@ -7,7 +7,7 @@ from rich.console import Console
 
 from core.bandit import BanditConfig, RunState, Testbed, run_testbed
 from tui.labs.bandit_views import bar, bar_view, plot_lines
-from tui.widgets.line_plot import bin_means, round_ticks
+from tui.widgets.line_plot import bin_means, round_ticks, span_ticks
 
 
 def plain(renderable) -> str:
@@ -71,3 +71,11 @@ def test_run_state_of_a_fresh_testbed_is_drawn_without_a_pull():
     state = Testbed(BanditConfig(arms=3, q=(1.0, 2.0, 3.0), runs=1, steps=5)).run_state()
     text = plain(bar_view(state, exact=False, height=10))
     assert "run 1, step 0" in text and "no pull yet" in text
+
+
+def test_span_ticks_cover_the_values_with_round_steps():
+    assert span_ticks(0, 100) == [0, 25, 50, 75, 100]
+    assert span_ticks(0.3, 5.3) == [0, 2, 4, 6]
+    assert span_ticks(-2.5, 3.1) == [-4, -2, 0, 2, 4]
+    assert span_ticks(120, 437) == [100, 200, 300, 400, 500]
+    assert span_ticks(4, 4) == [3.5, 3.75, 4, 4.25, 4.5]  # a flat line still gets an axis

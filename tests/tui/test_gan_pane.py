@@ -233,9 +233,23 @@ async def test_a_failed_run_says_why_and_t_shows_the_traceback():
 
 
 def test_watch_refuses_a_folder_that_is_not_a_run(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a run")
     result = subprocess.run([sys.executable, "-m", "tui.cli", "watch", str(tmp_path)], capture_output=True, text=True)
     assert result.returncode == 2
     assert "is not a run folder: it has no config.json" in result.stderr
+
+
+def test_watch_waits_for_a_run_that_is_starting_then_says_why_it_gave_up(tmp_path, monkeypatch, capsys):
+    from tui.cli import build_parser
+    from tui.commands import watch
+
+    monkeypatch.setattr(watch, "START_WAIT_S", 0.3)
+    parser, _ = build_parser()
+    began = time.monotonic()
+    assert watch.run(parser.parse_args(["watch", str(tmp_path / "run")])) == 2  # nothing ever came
+    assert time.monotonic() - began >= 0.3
+    error = capsys.readouterr().err
+    assert f"waiting for {tmp_path / 'run'} to start" in error and "it has no config.json" in error
 
 
 async def test_watch_mode_follows_a_run_folder_and_shows_its_last_step(tmp_path):

@@ -183,7 +183,8 @@ async def test_keys_move_the_start_point():
         pane = app.query_one(SaddlePane)
         assert pane.config.start == (1.0, 0.0)
         assert within(app, "#start", Input).value == "1,0"
-        assert "converged" in text_of(app, "#status")
+        status = text_of(app, "#status")
+        assert "converged" in status and "started on a contracting direction" in status  # beside "ρ > 1: grows"
         await pilot.press("k")
         assert "diverged" in text_of(app, "#status")
 
@@ -207,7 +208,7 @@ async def test_the_preset_select_loads_dirac_gan_with_r1():
         pane = app.query_one(SaddlePane)
         assert (pane.config.game, pane.config.method, pane.config.gamma) == ("dirac", "r1", 1.0)
         assert "converged · step 329 of 500" in text_of(app, "#status")
-        assert within(app, "#preset", Select).value is Select.NULL  # ready for the next choice
+        assert within(app, "#preset", Select).value == "dirac-r1"  # the box names the preset on screen
 
 
 async def test_the_sweep_view_shows_the_boundary():
@@ -216,7 +217,9 @@ async def test_the_sweep_view_shows_the_boundary():
         await pilot.press("s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert within(app, "#lower-plot", ContentSwitcher).current == "sweep-plot"
+        assert within(app, "#lower-plot", ContentSwitcher).current == "sweep-view"
+        key = text_of(app, "#sweep-key")
+        assert all(word in key for word in ("converged", "cycling", "diverged"))
         pane = app.query_one(SaddlePane)
         _, result = pane.swept
         statuses = np.array(result.status)
@@ -238,3 +241,37 @@ async def test_the_most_extreme_settings_draw_without_crashing():
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "1e+07" in plot_text(app, "#sweep-plot")  # diverged runs sit on the plot's ceiling
+
+
+@pytest.mark.parametrize(
+    ("settings", "word"),
+    [({"game": "bilinear", "method": "gda"}, "spiralling out"),  # ρ = 1.03, ‖z‖ in the hundreds after 200 steps
+     ({"game": "dirac", "method": "gda"}, "spiralling out"),
+     ({"game": "bilinear", "method": "ogda"}, "not converged yet")],  # ρ = 0.97: on its way, not there
+)
+async def test_a_finished_run_never_reads_running(settings, word):
+    app = saddle_app(**settings)
+    async with app.run_test(size=(100, 30)):
+        status = text_of(app, "#status")
+        assert status.startswith(f"● {word} · step 200 of 200") and "running" not in status
+
+
+async def test_the_preset_box_names_the_preset_on_screen_until_a_setting_moves():
+    app = saddle_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        preset = within(app, "#preset", Select)
+        assert preset.is_blank()
+        await pilot.press("p")
+        assert preset.value == "bilinear-alt-gda"
+        await pilot.press("right")  # η moves: the form no longer holds the preset
+        await pilot.pause()
+        assert preset.is_blank()
+
+
+async def test_an_error_does_not_move_the_status_or_the_theory():
+    app = saddle_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        before = (within(app, "#status", Static).region.y, within(app, "#theory", Static).region.y)
+        await type_into(pilot, "#eta", "0")
+        assert "eta: must be > 0" in text_of(app, "#saddle-error")
+        assert (within(app, "#status", Static).region.y, within(app, "#theory", Static).region.y) == before

@@ -17,6 +17,8 @@ from tui.presets import config_from_mapping, preset_config
 NAME = "gan"
 SUMMARY = "train a GAN (MLP or DCGAN, seven objectives) with live losses and samples"
 
+HEADLESS_SAMPLE_EVERY = 100  # the app's DEFAULT_SAMPLE_EVERY (tui/labs/gan.py), not imported: it would load Textual
+
 _OPTIONS: list[tuple[str, Any, str, str]] = [  # field, type, metavar, help
     ("model", str, "mlp|conv|dcgan", "generator and discriminator: 3-layer MLPs, a small convolutional pair, or the TensorFlow-tutorial DCGAN"),
     ("objective", str, "NAME", "minimax, nonsat (default), lsgan, wgan, wgan-gp, mse or unrolled"),
@@ -41,8 +43,8 @@ _OPTIONS: list[tuple[str, Any, str, str]] = [  # field, type, metavar, help
     ("device", str, "D", "auto, cpu, cuda or mps"),
     ("precision", str, "P", "fp32, or bf16 / fp16 mixed precision on CUDA"),
     ("log_every", int, "N", "read the losses at least every N steps"),
-    ("sample_every", int, "N", "save a sample grid every N steps (0: at the end only)"),
-    ("sample_epochs", str, "E,E,...", "also save a sample grid after these epochs, e.g. 1,10,30,50"),
+    ("sample_every", int, "N", "save a sample grid every N steps (default 100; 0: at the end only)"),
+    ("sample_epochs", str, "E,E,...", "also save a sample grid after these epochs (default 1,10,30,50)"),
     ("checkpoint_every", int, "N", "checkpoint every N steps (0, the default: every 5 minutes of training and at "
                                     "epoch ends a minute after the last; always at the end)"),
 ]
@@ -112,7 +114,7 @@ def run_headless(args: argparse.Namespace, config: GanConfig, console: Console) 
     from core.gan.events import Evaluation, Failed
     from core.gan.trainer import open_training
 
-    trainer = open_training(config, out=args.out, resume=args.resume)
+    trainer = open_training(with_sampling_schedule(args, config), out=args.out, resume=args.resume)
     sinks = [] if args.json else [TrainingProgress(console)]
     control = Control()
     with stop_on_signals(control):
@@ -128,6 +130,21 @@ def run_headless(args: argparse.Namespace, config: GanConfig, console: Console) 
                           + (f"; {Evaluation.from_record(summary['evaluation']).describe()}" if summary["evaluation"] else ""))
         console.print(summary["run_dir"], highlight=False)
     return 1 if isinstance(result, Failed) else 0
+
+
+def with_sampling_schedule(args: argparse.Namespace, config: GanConfig) -> GanConfig:
+    """Sample as the app does where neither the options nor the preset chose: a grid every
+    HEADLESS_SAMPLE_EVERY steps and at the snapshot epochs, so `gan-tui watch` shows the generator
+    improving during the run (GanConfig's own default, 0, samples only at the end). A resumed run keeps its own."""
+    from core.gan.history import SNAPSHOT_EPOCHS
+
+    if args.resume:
+        return config
+    if args.sample_every is None and not config.sample_every:
+        config = dataclasses.replace(config, sample_every=HEADLESS_SAMPLE_EVERY)
+    if args.sample_epochs is None and not config.sample_epochs:
+        config = dataclasses.replace(config, sample_epochs=SNAPSHOT_EPOCHS)
+    return config
 
 
 def run_summary(trainer: Any, result: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from core.errors import InvalidSetting
 
 NAME = "watch"
 SUMMARY = "watch GAN runs that another process is training (read-only)"
+START_WAIT_S = 60  # a run folder still starting (torch loading, data building) gets this long to write config.json
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -17,15 +18,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.gan.watch import RunWatcher
+    from core.gan.watch import RunWatcher, is_starting, wait_for_config
     from tui.app import GanTuiApp
     from tui.labs.gan import GanSession
 
     try:
         for path in args.runs:
+            if is_starting(path):  # watch started with the run: its config.json comes in a few seconds
+                print(f"gan-tui watch: waiting for {path} to start (up to {START_WAIT_S:.0f} s; ctrl+c gives up)…",
+                      file=sys.stderr)
+                wait_for_config(path, START_WAIT_S)
             RunWatcher(path)
     except InvalidSetting as error:
         print(f"gan-tui watch: error: {error.message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
     GanTuiApp(initial_tab="gan", configs={"gan": GanSession(watch=tuple(args.runs))}).run()
     return 0

@@ -20,11 +20,12 @@ class Lab:
     key: str
     pane: Callable[..., Widget]  # called with config=<the lab's config or None>
     help: str  # assets/help/<help>.md
+    min_size: tuple[int, int]  # the smallest terminal (columns, rows) the pane draws without cutting what it shows
 
 
 LABS = (
-    Lab("adder", "RNN adder", "1", AdderPane, "adder"),
-    Lab("saddle", "Saddle", "2", SaddlePane, "saddle"),
-    Lab("bandit", "Bandit", "3", BanditPane, "bandit"),
-    Lab("gan", "GAN", "4", GanPane, "gan"),
+    Lab("adder", "RNN adder", "1", AdderPane, "adder", (70, 20)),
+    Lab("saddle", "Saddle", "2", SaddlePane, "saddle", (76, 22)),
+    Lab("bandit", "Bandit", "3", BanditPane, "bandit", (80, 23)),  # 80x23: 80x24 less a tmux status line
+    Lab("gan", "GAN", "4", GanPane, "gan", (80, 23)),
 )

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.worker import get_current_worker
 
 from core.adder import (
     WEIGHT_SHAPES,
@@ -26,10 +27,11 @@ from core.adder import (
     format_bits,
     format_number,
     parse_number,
-    verify,
+    verify_in_steps,
 )
 from core.errors import InvalidSetting
-from tui.presets import config_from_mapping, load_preset
+from tui.preset_notes import preset_help, preset_toast
+from tui.presets import Preset, config_from_mapping, load_preset
 
 PLAY_INTERVAL_S = 0.6
 # Weight-grid columns: (weight, column index or None for a vector) per unit row.
@@ -75,7 +77,7 @@ class AdderPane(Vertical, can_focus=True):
         Binding("c", "load_counterexample", "Counterexample", show=False),
         Binding("t", "preset('textbook')", "Textbook", show=False),
         Binding("h", "preset('half-integer')", "Half-integer", show=False),
-        Binding("escape", "focus_pane", "Leave field", show=False),
+        Binding("escape", "escape", "Leave field / cancel", show=False),
     ]
 
     config: reactive[AdderConfig] = reactive(AdderConfig, init=False)
@@ -87,6 +89,7 @@ class AdderPane(Vertical, can_focus=True):
         self.addition: Addition = add(self.config.weights, self.config.a, self.config.b)
         self.verification: Verification | None = None
         self._player = None
+        self.preset: Preset | None = None  # the last preset loaded, explained on the help screen
 
     def compose(self) -> ComposeResult:
         config = self.config
@@ -174,13 +177,14 @@ class AdderPane(Vertical, can_focus=True):
 
     def _redraw(self) -> None:
         addition, t = self.addition, self.t
-        self.query_one("#columns", Static).update(bit_columns(addition, t))
+        columns = self.query_one("#columns", Static)
+        columns.update(bit_columns(addition, t, columns.content_size.width or 1_000))
         notation = self.config.notation
         verdict = Text(f"network {format_number(addition.total, notation)} · expected {format_number(addition.expected, notation)}  ")
         verdict.append(*(("✓ correct", "bold green") if addition.correct else ("✗ wrong", "bold red")))
         self.query_one("#verdict", Static).update(verdict)
         trace = self.query_one("#trace", Static)
-        trace.update(trace_table(addition, t, max_rows=max(1, trace.size.height - 1)))
+        trace.update(trace_table(addition, t, max_rows=max(1, trace.size.height - 1), available=trace.content_size.width or 1_000))
         self.query_one("#play", Button).label = "Pause" if self._player else "Play"
 
     def _set_error(self, error_id: str, message: str) -> None:
@@ -292,7 +296,8 @@ class AdderPane(Vertical, can_focus=True):
         weights = config_from_mapping(AdderWeights, preset.config.get("weights", {}))
         self.config = replace(self.config, weights=weights)
         self._fill_weight_inputs()
-        self.notify(preset.description or preset.title, title=preset.title)
+        self.preset = preset
+        self.app.notify(preset_toast(preset), source=f"{self.id}:preset")
 
     def action_verify(self) -> None:
         field = self.query_one("#verify-bits", Input)
@@ -304,12 +309,37 @@ class AdderPane(Vertical, can_focus=True):
             return
         field.remove_class("-invalid")
         self._set_error("verify-error", "")
-        self.query_one("#verify-result", Static).update(f"checking every pair of {bits}-bit numbers…")
+        self._show_verify_progress(bits, 0.0)
         self._verify_worker(self.config.weights, bits)
 
     @work(thread=True, exclusive=True, group="verify")
     def _verify_worker(self, weights: AdderWeights, bits: int) -> None:
-        self.app.call_from_thread(self._show_verification, weights, verify(weights, bits))
+        """Check in chunks, reporting how far it got after each; a cancel (escape, or a new Verify) stops it
+        between two chunks."""
+        worker = get_current_worker()
+        total = 4**bits
+        for tally in verify_in_steps(weights, bits):
+            if worker.is_cancelled:
+                return
+            if tally.checked < total:
+                self.app.call_from_thread(self._show_verify_progress, bits, tally.checked / total)
+        self.app.call_from_thread(self._show_verification, weights, tally)
+
+    def _show_verify_progress(self, bits: int, fraction: float) -> None:
+        self.query_one("#verify-result", Static).update(
+            Text.assemble(f"checking every pair of {bits}-bit numbers… {fraction:.0%}  ", ("escape cancels", "dim")))
+
+    @property
+    def verifying(self) -> bool:
+        return any(worker.group == "verify" and worker.node is self and not worker.is_finished for worker in self.app.workers)
+
+    def action_escape(self) -> None:
+        """escape: stop a verification under way, else leave the field being typed in."""
+        if self.verifying:
+            self.workers.cancel_group(self, "verify")
+            self.query_one("#verify-result", Static).update("verification cancelled")
+        else:
+            self.focus()
 
     def _show_verification(self, weights: AdderWeights, result: Verification) -> None:
         if weights != self.config.weights:
@@ -336,8 +366,8 @@ class AdderPane(Vertical, can_focus=True):
                 field.value = format_number(value, self.config.notation)
         self.t = 0
 
-    def action_focus_pane(self) -> None:
-        self.focus()
+    def help_note(self) -> str:
+        return preset_help(self.preset)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Adder: step forward", "Run the next bit through the network", lambda: self.action_step(1))
@@ -350,35 +380,66 @@ class AdderPane(Vertical, can_focus=True):
         yield SystemCommand("Adder: toggle decimal", "Type and show the numbers in decimal or binary", self.action_toggle_decimal)
 
 
-def bit_columns(addition: Addition, t: int) -> Table:
-    """a, b, the network's sum so far and the expected sum, one column per bit, column t highlighted."""
+LABEL_WIDTH = 8  # "expected", the longest row label
+CELL_WIDTH = 2  # a bit and the gap after it
+
+
+def bit_window(width: int, t: int, room: int) -> tuple[int, int]:
+    """The bit positions [low, high) drawn when only `room` bits fit: all of them if they fit, else a
+    window that keeps bit t in view, centred on it where the ends allow."""
+    if width <= room:
+        return 0, width
+    low = min(max(0, t - room // 2), width - room)
+    return low, low + room
+
+
+def bit_columns(addition: Addition, t: int, available: int = 1_000) -> Table:
+    """a, b, the network's sum so far and the expected sum, one column per bit, column t highlighted,
+    in `available` cells: each number's value beside it when everything fits; else the bits only, and
+    when even those do not fit, a window of them that scrolls with t (‹ › say that more bits lie beyond)."""
     width = addition.width
+    notes = (f"= {addition.a}", f"= {addition.b}", "so far", f"= {addition.expected}")
+    note_width = 1 + max(map(len, notes))
+    bits_room = (available - LABEL_WIDTH - 1) // CELL_WIDTH
+    show_notes = LABEL_WIDTH + 1 + CELL_WIDTH * width + note_width <= available
+    low, high = bit_window(width, t, bits_room if bits_room >= width else max(1, bits_room - 2))
+    more_left, more_right = high < width, low > 0  # the most significant bits are drawn on the left
     table = Table.grid(padding=(0, 1))
-    table.add_column(justify="right", style="bold")
-    for _ in range(width):
-        table.add_column(justify="center")
-    table.add_column(justify="left", style="dim")
+    table.add_column(justify="right", style="bold", no_wrap=True, min_width=LABEL_WIDTH)
+    for _ in range(more_left + (high - low) + more_right):
+        table.add_column(justify="center", no_wrap=True)
+    if show_notes:
+        table.add_column(justify="left", style="dim", no_wrap=True)
+    positions = range(high - 1, low - 1, -1)
 
-    def row(label: str, bits: str, note: str, style: str = "") -> None:
-        cells = [Text(bit, style=style + (" reverse" if width - 1 - i == t else "")) for i, bit in enumerate(bits)]
-        table.add_row(label, *cells, note)
+    def row(label: str, bit_of, note: str, style: str = "") -> None:
+        cells = [Text(bit_of(p), style=style + (" reverse" if p == t else "")) for p in positions]
+        edges = ([Text("‹", style="dim")] if more_left else []) + cells + ([Text("›", style="dim")] if more_right else [])
+        table.add_row(label, *edges, *([note] if show_notes else []))
 
-    table.add_row("bit", *(Text(str(i), style="dim") for i in reversed(range(width))), "")
-    row("a", format_bits(addition.a, width), f"= {addition.a}")
-    row("b", format_bits(addition.b, width), f"= {addition.b}")
-    so_far = "".join(str(s.y) if s.t <= t else "·" for s in reversed(addition.steps))
-    row("network", so_far, "so far", "bold cyan")
-    row("expected", format_bits(addition.expected, width), f"= {addition.expected}", "green")
+    row("bit", lambda p: str(p % 10), "", "dim")  # the last digit of each position, as on a ruler
+    a_bits, b_bits = format_bits(addition.a, width), format_bits(addition.b, width)
+    expected_bits = format_bits(addition.expected, width)
+    outputs = {s.t: str(s.y) for s in addition.steps if s.t <= t}
+    row("a", lambda p: a_bits[width - 1 - p], notes[0])
+    row("b", lambda p: b_bits[width - 1 - p], notes[1])
+    row("network", lambda p: outputs.get(p, "·"), notes[2], "bold cyan")
+    row("expected", lambda p: expected_bits[width - 1 - p], notes[3], "green")
     return table
 
 
-def trace_table(addition: Addition, t: int, max_rows: int) -> Table:
-    """The last `max_rows` steps taken so far: x_t, pre-activations, h_t, y_t and the carry; the current step reversed."""
-    table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)
-    for column in ("t", "a b", "pre = Wh+Ux+b_h", "h", "y", "carry"):
-        table.add_column(column, justify="right")
-    for s in addition.steps[max(0, t + 1 - max_rows) : t + 1]:
-        pre = " ".join(f"{value:+.3g}" for value in s.pre)
-        style = "reverse" if s.t == t else ""
-        table.add_row(str(s.t), f"{s.x[0]} {s.x[1]}", pre, "".join(map(str, s.h)), str(s.y), str(s.carry), style=style)
+def trace_table(addition: Addition, t: int, max_rows: int, available: int = 1_000) -> Table:
+    """The last `max_rows` steps taken so far: x_t, pre-activations, h_t, y_t and the carry; the current step
+    reversed. Two spaces between columns, one where `available` cells need it: every row stays one line."""
+    rows = [(str(s.t), f"{s.x[0]} {s.x[1]}", " ".join(f"{value:+.3g}" for value in s.pre), "".join(map(str, s.h)),
+             str(s.y), str(s.carry), "reverse" if s.t == t else "")
+            for s in addition.steps[max(0, t + 1 - max_rows) : t + 1]]
+    headers = ("t", "a b", "pre-activation", "h", "y", "carry")
+    widths = [max(len(header), *(len(row[index]) for row in rows)) for index, header in enumerate(headers)]
+    roomy = sum(widths) + 2 * (len(headers) - 1) <= available
+    table = Table(box=None, padding=(0, 1), collapse_padding=not roomy, pad_edge=False, header_style="bold", expand=False)
+    for header in headers:
+        table.add_column(header, justify="right", no_wrap=True)
+    for *cells, style in rows:
+        table.add_row(*cells, style=style)
     return table

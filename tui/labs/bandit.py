@@ -19,7 +19,8 @@ from textual.worker import get_current_worker
 from core.bandit import BanditConfig, RunState, Testbed, TestbedResult, describe, parse_values, variants
 from core.errors import InvalidSetting
 from tui.labs.bandit_views import bar_view, plot_lines
-from tui.presets import config_from_mapping, load_preset
+from tui.preset_notes import preset_help, preset_toast
+from tui.presets import Preset, config_from_mapping, load_preset
 from tui.widgets.float_slider import FloatSlider
 from tui.widgets.line_plot import LinePlot, legend_text
 
@@ -97,8 +98,10 @@ class BanditPane(Vertical, can_focus=True):
 
     def __init__(self, config: BanditConfig | None = None) -> None:
         super().__init__(id="bandit-pane")
+        self.preset: Preset | None = None  # the last preset loaded, explained on the help screen
         if config is None:
-            config = config_from_mapping(BanditConfig, load_preset("bandit", DEFAULT_PRESET).config)
+            self.preset = load_preset("bandit", DEFAULT_PRESET)
+            config = config_from_mapping(BanditConfig, self.preset.config)
         self.config = config
         self.speed_index = len(SPEEDS) - 1
         self.view = "optimal" if config.curves > 1 else "pi"
@@ -340,7 +343,8 @@ class BanditPane(Vertical, can_focus=True):
         if self._plot_dirty and self.snapshot is not None:
             self._plot_dirty = False
             lines, title, limits = plot_lines(self.snapshot.results, self.view)
-            self.query_one("#legend", Static).update(legend_text(lines))
+            legend = self.query_one("#legend", Static)
+            legend.update(legend_text(lines, legend.content_size.width))
             self.query_one("#plot", LinePlot).show(lines, title, self.snapshot.steps, limits)
 
     def _draw_bars(self) -> None:
@@ -357,6 +361,7 @@ class BanditPane(Vertical, can_focus=True):
 
     def on_resize(self) -> None:
         self._draw_bars()
+        self._plot_dirty = True  # the legend is packed to the plot's width
 
     # --- input -> actions -------------------------------------------------------
 
@@ -405,10 +410,14 @@ class BanditPane(Vertical, can_focus=True):
         self.config = config
         self.query_one("#views", Tabs).active = f"view-{'optimal' if config.curves > 1 else 'pi'}"
         self._restart(play=False)
-        self.notify(preset.description, title=preset.title)
+        self.preset = preset
+        self.app.notify(preset_toast(preset), source=f"{self.id}:preset")
 
     def action_focus_pane(self) -> None:
         self.focus()
+
+    def help_note(self) -> str:
+        return preset_help(self.preset)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Bandit: play / pause", "Run every testbed to its last step", self.action_play)

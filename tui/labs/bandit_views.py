@@ -32,10 +32,6 @@ def plot_lines(results: tuple[TestbedResult, ...], view: str) -> tuple[list[Line
     return [Line(describe(r.config), r.pi_optimal) for r in results], f"π(optimal arm), {runs}", (0.0, 1.0)
 
 
-BAR_BLOCKS = " ▏▎▍▌▋▊▉█"
-PULLED_STYLE = "bold on rgb(40,70,120)"  # a background, so the bar itself stays visible
-
-
 def bar(fraction: float, width: int) -> str:
     """A horizontal bar `fraction` of `width` cells long, in eighths of a cell."""
     eighths = round(min(1.0, max(0.0, fraction)) * width * 8) if np.isfinite(fraction) else 0
@@ -71,13 +67,14 @@ def bar_view(state: RunState, exact: bool, height: int, label: str = "") -> Tabl
         style = PULLED_STYLE if arm == state.action else ""
         name = Text(f"{arm + 1}", style="bold green" if state.q[arm] == best else "")
         table.add_row(name, bar(state.pi[arm], 8), f"{state.pi[arm]:.2f}", short(state.theta[arm], sign=True), short(state.q[arm]), style=style)
-    title = f"run 1 of {label}" if label else "run 1"
+    # with a label the step goes on a line of its own: wrapped, "step 1,000" would be cut in two
+    title = f"run 1 of {label}\nstep {state.t:,}" if label else f"run 1, step {state.t:,}"
     if exact:
         last = "exact gradient: no pulls"
     elif state.action is None:
         last = "no pull yet"
     else:
         last = f"pulled {state.action + 1} → R = {state.reward:+.2f}"
-    table.title = f"{title}, step {state.t:,}"
+    table.title = title
     table.caption = last + (f" (+{arms - len(shown)} arms)" if arms > len(shown) else "")
     return table

@@ -36,12 +36,14 @@ from core.minmax import (
     Trajectory,
     contours,
     game_of,
+    outcome,
     parse_setting,
     simulate,
     sweep,
     theory,
 )
-from tui.presets import config_from_mapping, load_preset, preset_names
+from tui.preset_notes import preset_help, preset_toast
+from tui.presets import Preset, config_from_mapping, load_preset, preset_names
 from tui.widgets.float_slider import FloatSlider
 from tui.widgets.plotext_lines import PlotextLines
 
@@ -49,7 +51,8 @@ SWEEP_POINTS = 200
 MAX_DRAWN_POINTS = 1000  # longer runs are thinned before plotext sees them
 START_NUDGE = 0.1
 TYPED_FIELDS = ("eta", "steps", "a", "b", "gamma", "start")  # Input ids, named as the config's fields
-STATUS_COLOURS = {"converged": "green", "diverged": "red", "cycling": "yellow", "running": "cyan"}
+OUTCOME_COLOURS = {"converged": "green", "diverged": "red", "cycling": "yellow", "spiralling out": "red",
+                   "growing": "red", "not converged yet": "cyan"}
 PLOT_STATUS_COLOURS = {"converged": (80, 200, 120), "diverged": (230, 80, 80), "cycling": (230, 200, 60), "running": (90, 180, 230)}
 TRAJECTORY_COLOUR = (255, 190, 60)
 THEORY_COLOUR = (150, 150, 150)
@@ -137,6 +140,8 @@ class SaddlePane(Vertical, can_focus=True):
         self.errors: dict[str, str] = {}  # field -> what is wrong with what the user typed there
         self.presets = preset_names("saddle")
         self._preset_index = -1
+        self.preset: Preset | None = None  # the last preset loaded, explained on the help screen
+        self._preset_config: SaddleConfig | None = None  # its settings, while the form still holds them
 
     def compose(self) -> ComposeResult:
         config = self.config
@@ -175,7 +180,9 @@ class SaddlePane(Vertical, can_focus=True):
                 yield PlotextLines(id="trajectory-plot")
                 with ContentSwitcher(initial="norm-plot", id="lower-plot"):
                     yield PlotextLines(id="norm-plot")
-                    yield PlotextLines(id="sweep-plot")
+                    with Vertical(id="sweep-view"):
+                        yield PlotextLines(id="sweep-plot")
+                        yield Static(sweep_key(), id="sweep-key")
 
     def on_mount(self) -> None:
         for plot in self.query(PlotextLines):
@@ -189,6 +196,9 @@ class SaddlePane(Vertical, can_focus=True):
 
     def watch_config(self, old: SaddleConfig, new: SaddleConfig) -> None:
         self.trajectory, self.known = simulate(new), theory(new)
+        if new != self._preset_config:
+            self._preset_config = None
+            self._show_preset(None)
         if (old.game, old.a, old.b) != (new.game, new.a, new.b) or new.eta > self._slider.maximum:
             self._fit_slider()
         self._show_relevant_inputs()
@@ -197,7 +207,7 @@ class SaddlePane(Vertical, can_focus=True):
             self._request_sweep()
 
     def watch_sweep_shown(self, shown: bool) -> None:
-        self.query_one("#lower-plot", ContentSwitcher).current = "sweep-plot" if shown else "norm-plot"
+        self.query_one("#lower-plot", ContentSwitcher).current = "sweep-view" if shown else "norm-plot"
         if shown:
             self._request_sweep()
 
@@ -231,15 +241,19 @@ class SaddlePane(Vertical, can_focus=True):
 
     def _draw_status(self) -> None:
         trajectory, config = self.trajectory, self.config
+        word, note = outcome(trajectory, self.known)
         text = Text()
-        text.append(f"● {trajectory.status}", f"bold {STATUS_COLOURS[trajectory.status]}")
+        text.append(f"● {word}", f"bold {OUTCOME_COLOURS[word]}")
         text.append(f" · step {trajectory.steps_taken} of {config.steps}\n")
         x, y = trajectory.final
         text.append(f"‖z − z*‖ = {trajectory.final_norm:.3g}")
         observed = trajectory.observed_rate()
         if observed is not None:
             text.append(f" · ×{observed:.4f}/step", "dim")
-        text.append(f"\nz = ({x:.3g}, {y:.3g})")
+        if note:
+            text.append(f"\n{note}", "yellow")
+        else:
+            text.append(f"\nz = ({x:.3g}, {y:.3g})")
         self.query_one("#status", Static).update(text, layout=False)  # fixed height: no relayout
 
     def _draw_theory(self) -> None:
@@ -392,8 +406,6 @@ class SaddlePane(Vertical, can_focus=True):
             return
         if event.select.id == "preset":
             self.action_preset(str(event.value))
-            with event.select.prevent(Select.Changed):
-                event.select.clear()
         else:
             self._try_config(event.select.id, **{event.select.id: event.value})
 
@@ -435,10 +447,21 @@ class SaddlePane(Vertical, can_focus=True):
 
     def action_preset(self, name: str) -> None:
         preset = load_preset("saddle", name)
-        self.config = config_from_mapping(SaddleConfig, preset.config)
+        self.config = self._preset_config = config_from_mapping(SaddleConfig, preset.config)
         self._write_all_fields()
         self._preset_index = self.presets.index(name) if name in self.presets else self._preset_index
-        self.notify(preset.description or preset.title, title=preset.title)
+        self._show_preset(name if name in self.presets else None)
+        self.preset = preset
+        self.app.notify(preset_toast(preset), source=f"{self.id}:preset")
+
+    def _show_preset(self, name: str | None) -> None:
+        """The preset box names the preset on screen, and goes back to its prompt once a setting moves off it."""
+        select = self.query_one("#preset", Select)
+        with select.prevent(Select.Changed):
+            if name is None:
+                select.clear()
+            else:
+                select.value = name
 
     def action_next_preset(self) -> None:
         self.action_preset(self.presets[(self._preset_index + 1) % len(self.presets)])
@@ -448,6 +471,9 @@ class SaddlePane(Vertical, can_focus=True):
 
     def action_focus_pane(self) -> None:
         self.focus()
+
+    def help_note(self) -> str:
+        return preset_help(self.preset)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Saddle: toggle the η sweep", "Final distance against η with the theory's boundary", self.action_toggle_sweep)
@@ -475,6 +501,16 @@ def decade_axis(plt, exponents: np.ndarray) -> None:
     powers = list(range(low, high + 1, every))
     plt.ylim(low, high)
     plt.yticks(powers, [f"1e{p:+03d}" for p in powers])
+
+
+def sweep_key() -> Text:
+    """What the sweep's colours mean: each η's run ended converged, cycling, diverged or neither."""
+    key = Text(no_wrap=True, overflow="ellipsis")
+    for status, word in (("converged", "converged"), ("cycling", "cycling"), ("diverged", "diverged"), ("running", "neither")):
+        key.append("● ", style="rgb({},{},{})".format(*PLOT_STATUS_COLOURS[status]))
+        key.append(f"{word}  ")
+    key.append("│ theory", style="bold")
+    return key
 
 
 def format_start(start: tuple[float, float]) -> str:

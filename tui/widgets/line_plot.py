@@ -53,16 +53,41 @@ def round_ticks(top: float, most: int = 5) -> list[float]:
     return [round(float(tick), 12) for tick in np.arange(0.0, top + spacing / 2, spacing) if tick <= top]
 
 
+def span_ticks(low: float, high: float, most: int = 4) -> list[float]:
+    """Evenly spaced round ticks (1, 2, 2.5 or 5 × 10^k apart) from at or below `low` to at or above
+    `high`, at most `most` + 1 of them: the y axis of any view, whatever its values' range."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return [0.0, 1.0]
+    if high - low <= 1e-9 * max(1.0, abs(high)):  # a flat line: a unit-wide band around it
+        low, high = low - 0.5, high + 0.5
+    decade = 10.0 ** np.floor(np.log10((high - low) / most))
+    for spacing in (decade * factor for factor in (1, 2, 2.5, 5, 10, 20, 25, 50)):
+        first, last = np.floor(low / spacing + 1e-9), np.ceil(high / spacing - 1e-9)
+        if last - first <= most:
+            break
+    return [round(float(k * spacing), 12) + 0.0 for k in np.arange(first, last + 1)]
+
+
 def tick_label(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:g}"
 
 
-def legend_text(lines: list[Line]) -> Text:
-    """A ━ in each line's colour and its label, for a Static beside the plot."""
-    legend = Text()
+def legend_text(lines: list[Line], width: int = 0) -> Text:
+    """A ━ in each line's colour and its label, for a Static beside the plot. Entries are packed into
+    lines of at most `width` cells (0: one line), so a colour mark never wraps away from its label."""
+    legend = Text(no_wrap=True, overflow="ellipsis")
+    used = 0
     for colour, line in zip(PALETTE, lines):
+        entry = 3 + len(line.label)
+        if used and width and used + 2 + entry > width:
+            legend.append("\n")
+            used = 0
+        elif used:
+            legend.append("  ")
+            used += 2
         legend.append("━━ ", style="rgb({},{},{})".format(*colour))
-        legend.append(line.label + "  ")
+        legend.append(line.label)
+        used += entry
     return legend
 
 
@@ -86,17 +111,24 @@ class LinePlot(PlotextPlot):
         plt.clear_data()
         plt.title(self._title)
         bins = max(2, POINTS_PER_CELL * self.size.width)
+        drawn_lows: list[float] = []
+        drawn_highs: list[float] = []
         for colour, line in zip(PALETTE, self._lines):
             steps, values = bin_means(line.values, bins)
             finite = np.isfinite(values)  # a diverged run's NaNs are left out, not drawn
             if finite.any():
                 plt.plot(steps[finite].tolist(), values[finite].tolist(), color=colour, marker="braille")
+                drawn_lows.append(float(values[finite].min()))
+                drawn_highs.append(float(values[finite].max()))
         x_ticks = round_ticks(self._steps)
         plt.xlim(0, self._steps)
         plt.xticks(x_ticks, [tick_label(tick) for tick in x_ticks])
+        # every view sets its own y axis: plotext keeps the last ticks and limits until told otherwise
         if self._y_limits:
             low, high = self._y_limits
-            y_ticks = [low + tick for tick in round_ticks(high - low, most=4)]
-            plt.ylim(low, high)
-            plt.yticks(y_ticks, [tick_label(tick) for tick in y_ticks])
+        else:
+            low, high = (min(drawn_lows), max(drawn_highs)) if drawn_lows else (0.0, 1.0)
+        y_ticks = span_ticks(low, high)
+        plt.ylim(y_ticks[0], y_ticks[-1])
+        plt.yticks(y_ticks, [tick_label(tick) for tick in y_ticks])
         return super().render()

@@ -228,6 +228,10 @@ async def test_legend_keeps_each_colour_mark_beside_its_label():
     async with app.run_test(size=(80, 24)) as pilot:
         await open_bandit(pilot)
         legend = app.query_one("#legend", Static)
+        for _ in range(100):  # the legend is drawn with the plot, at the next redraw tick
+            if text_of(app, "#legend").strip():
+                break
+            await pilot.pause(0.05)
         lines = text_of(app, "#legend").splitlines()
         assert len(lines) >= 2
         for line in lines:

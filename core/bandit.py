@@ -104,7 +104,7 @@ class BanditConfig:
             )
             per_curve = f" for each of {curves} curves" if curves > 1 else ""
             raise InvalidSetting(
-                "runs",
+                "steps" if most >= 1 else "runs",  # the field whose smaller value the message offers
                 f"{_count(self.runs, 'run')} × {_count(self.steps, 'step')}{per_curve} would need"
                 f" about {needed / 2**20:,.0f} MiB; the limit is 1 GiB, which allows {allowed}",
             )

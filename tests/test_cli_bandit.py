@@ -78,7 +78,7 @@ def test_no_options_open_the_app_on_its_default_preset():
      (["--eta", "0"], "--eta: must be > 0"),
      (["--arms", "4", "--q", "1,2,3"], "--q: needs one value per arm: 4 values (got 3)"),
      (["--q", "1,x"], "--q: must be numbers separated by commas"),
-     (["--runs", "2000", "--steps", "100000"], "--runs: 2,000 runs × 100,000 steps would need about 3,063 MiB; "
+     (["--runs", "2000", "--steps", "100000"], "--steps: 2,000 runs × 100,000 steps would need about 3,063 MiB; "
       "the limit is 1 GiB, which allows at most 33,407 steps with 2,000 runs"),
      (["--compare-eta", "0.1,-1"], "--compare-eta: every step size must be > 0"),
      (["--preset", "nope"], "--preset: no preset or file 'nope'; shipped bandit presets: entropy, figure-2-5, lock-in, plateau")],

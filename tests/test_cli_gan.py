@@ -141,3 +141,24 @@ def test_a_headless_run_samples_on_a_schedule_so_watch_sees_the_generator_improv
     assert config.sample_every == 100 and config.sample_epochs == (1, 10, 30, 50)
     run_json(capsys, "--max-steps", "250", "--sample-every", "0", "--out", str(tmp_path / "end-only"))
     assert [p.name for p in (tmp_path / "end-only" / "samples").iterdir()] == ["step_000250.png"]  # asked for: kept
+
+
+def test_the_progress_bar_keeps_the_step_count_whole_and_ends_on_the_time_taken():
+    import io
+
+    from rich.console import Console
+
+    from core.gan.events import Finished, Progress, Started
+    from tui.commands.gan import TrainingProgress
+
+    clock = [100.0]
+    sink = TrainingProgress(Console(file=io.StringIO(), width=80))
+    sink.bar.get_time = lambda: clock[0]
+    sink(Started(0, 1500, 937.5, "cpu", "runs/x", {}))
+    clock[0] += 83.0
+    sink(Progress(step=1500, epoch=1.6, time=83.0, d_loss=1.234, g_loss=0.789, d_real=0.55, d_fake=0.45, images_per_s=3200.0))
+    screen = Console(file=io.StringIO(), width=80, record=True)
+    screen.print(sink.bar.make_tasks_table(sink.bar.tasks))
+    line = screen.export_text().strip()
+    assert "1500/1500" in line and "0:01:23" in line and len(line) <= 80  # not "1500/15…", not 0:00:00
+    sink(Finished(1500, "completed"))

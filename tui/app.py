@@ -130,6 +130,7 @@ class GanTuiApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Help: this lab's ideas, maths and keys", "The help screen of the open tab (?)", self.action_help)
         for lab in LABS:
             yield SystemCommand(f"Open the {lab.title} lab", f"Switch to tab {lab.key}", lambda lab=lab: self.action_show_lab(lab.id))
         yield from getattr(self.lab_pane(self.active_lab), "palette_commands", lambda: ())()

@@ -130,11 +130,10 @@ class RunHistory:
     def snapshot_for(self, epoch: int) -> Snapshot | None:
         return self.snapshots.get(epoch)
 
-    def snapshot_caption(self, epoch: int) -> str:
-        """The label over epoch `epoch`'s snapshot: the epoch, and why there is no grid when there is none."""
+    def snapshot_note(self, epoch: int) -> str:
+        """Why epoch `epoch` has no snapshot ("not yet", "not reached", "not sampled"); "" when it has one."""
         if epoch in self.snapshots:
-            return f"epoch {epoch}"
-        reached = self.progress is not None and self.progress.epoch >= epoch
-        if reached:
-            return f"epoch {epoch} · not sampled"
-        return f"epoch {epoch} · " + ("not reached" if self.ended else "not yet")
+            return ""
+        if self.progress is not None and self.progress.epoch >= epoch:
+            return "not sampled"
+        return "not reached" if self.ended else "not yet"

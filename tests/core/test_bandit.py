@@ -263,7 +263,7 @@ def test_a_huge_step_size_gives_numbers_not_exceptions():
         ({"runs": 0}, "runs", "at least 1"),
         ({"steps": 0}, "steps", "at least 1"),
         ({"seed": -1}, "seed", "≥ 0"),
-        ({"runs": 100_000, "steps": 1000}, "runs", "the limit is 1 GiB"),
+        ({"runs": 100_000, "steps": 1000}, "steps", "the limit is 1 GiB"),  # the field its offer is about
         ({"compare_eta": (0.1, 0.0)}, "compare_eta", "> 0"),
         ({"compare_eta": (0.1,) * 7}, "compare_eta", "at most 6"),
     ],
@@ -279,6 +279,7 @@ def test_the_memory_limit_allows_figure_2_5_and_names_the_largest_run():
     BanditConfig(runs=2000, steps=33_407)
     with pytest.raises(InvalidSetting) as refused:
         BanditConfig(runs=2000, steps=40_000)
+    assert refused.value.field == "steps"  # the field to change, as the message says
     assert refused.value.message == (
         "2,000 runs × 40,000 steps would need about 1,226 MiB; the limit is 1 GiB,"
         " which allows at most 33,407 steps with 2,000 runs"

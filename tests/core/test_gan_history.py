@@ -77,11 +77,11 @@ def test_a_late_grid_never_stands_in_for_an_epoch_and_missing_snapshots_say_why(
     history = RunHistory(snapshot_epochs=(1, 10))
     history.apply(started(total_steps=160))
     history.apply(progress(150, 1.0))
-    assert history.snapshot_caption(1) == "epoch 1 · not sampled" and history.snapshot_caption(10) == "epoch 10 · not yet"
+    assert history.snapshot_note(1) == "not sampled" and history.snapshot_note(10) == "not yet"
     history.apply(Samples(160, 1.6, grid(7), None))  # the last grid of a 1.6-epoch run sampled only at its end
     history.apply(Finished(160, "completed"))
     assert history.snapshot_for(1) is None
-    assert history.snapshot_caption(10) == "epoch 10 · not reached"
+    assert history.snapshot_note(10) == "not reached"
     sampled = RunHistory(snapshot_epochs=(1,))
     sampled.apply(Samples(101, 1.01, grid(2), None))  # sampled at the end of epoch 1
-    assert sampled.snapshot_for(1).step == 101 and sampled.snapshot_caption(1) == "epoch 1"
+    assert sampled.snapshot_for(1).step == 101 and sampled.snapshot_note(1) == ""

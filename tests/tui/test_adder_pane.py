@@ -182,3 +182,23 @@ async def test_a_long_verify_shows_its_progress_and_escape_cancels_it():
         await pilot.pause()
         assert text_of(app, "#verify-result").strip() == "verification cancelled"
         assert not pane.verifying and pane.verification is None
+
+
+async def test_tab_goes_from_reset_straight_to_the_first_weight():
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.query_one("#rewind").focus()
+        await pilot.press("tab")
+        assert app.focused.id == "w-v-0"  # no stop on an invisible scroll container between them
+
+
+async def test_after_escape_tab_goes_on_from_the_field_left():
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.query_one("#b").focus()
+        await pilot.press("escape")
+        assert app.focused.id == "adder-pane"  # letter keys act on the lab again
+        await pilot.press("tab")
+        assert app.focused.id == "decimal"  # the field after b, not the first field
+        await pilot.press("escape", "shift+tab")
+        assert app.focused.id == "b"

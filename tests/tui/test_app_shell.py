@@ -56,6 +56,22 @@ async def test_palette_command_runs_on_the_pane():
         assert app.query_one("#adder-pane").t == 1
 
 
+async def test_the_palette_finds_help_and_the_adder_reset():
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("right", "right")
+        await pilot.press("ctrl+p", *"reset")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one("#adder-pane").t == 0
+        await pilot.press("ctrl+p", *"help")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
 async def test_q_quits():
     app = GanTuiApp()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -133,13 +133,15 @@ async def test_a_q_list_of_the_wrong_length_is_refused_at_q():
         assert not app.query_one("#q", Input).has_class("-invalid")
 
 
-async def test_too_many_runs_says_the_memory_limit():
+async def test_too_many_steps_say_the_memory_limit_at_the_steps_field():
     app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
     async with app.run_test(size=(100, 30)) as pilot:
         await open_bandit(pilot)
         await type_into(pilot, "#steps", "1000000")
-        assert "the limit is 1 GiB, which allows at most 328,146 steps with 200 runs" in text_of(app, "#bandit-error")
-        assert app.query_one("#runs", Input).has_class("-invalid")
+        error = text_of(app, "#bandit-error")
+        assert error.startswith("steps: 200 runs × 1,000,000 steps would need")  # named by the field typed in
+        assert "the limit is 1 GiB, which allows at most 328,146 steps with 200 runs" in error
+        assert app.query_one("#steps", Input).has_class("-invalid") and not app.query_one("#runs", Input).has_class("-invalid")
 
 
 async def test_the_eta_slider_and_checkboxes_set_the_config_and_start_again():
@@ -226,6 +228,10 @@ async def test_legend_keeps_each_colour_mark_beside_its_label():
     async with app.run_test(size=(80, 24)) as pilot:
         await open_bandit(pilot)
         legend = app.query_one("#legend", Static)
+        for _ in range(100):  # the legend is drawn with the plot, at the next redraw tick
+            if text_of(app, "#legend").strip():
+                break
+            await pilot.pause(0.05)
         lines = text_of(app, "#legend").splitlines()
         assert len(lines) >= 2
         for line in lines:
@@ -235,3 +241,4 @@ async def test_legend_keeps_each_colour_mark_beside_its_label():
         console = Console(width=bars.content_size.width, record=True, file=io.StringIO())
         console.print(bars.content)
         assert "step 0" in console.export_text()  # the step count is never cut across two lines
+

@@ -170,3 +170,19 @@ async def test_at_100x30_the_samples_show_nine_digits_at_half_size_or_larger_and
         await pilot.press("z")
         await pilot.pause()
         assert image.image.shape[:2] == (62, 62) and "2×2" in str(pane.query_one("#latest-label").render())
+
+
+async def test_snapshots_not_taken_say_why_in_their_place():
+    config = GanConfig(max_steps=3000, device="cpu")
+    grid = np.full((62, 62, 3), 200, dtype=np.uint8)
+    events = [(0, Started(0, 3000, 937.0, "cpu", None, config.to_dict())),
+              (0, Progress(step=1500, epoch=1.6, time=10.0, d_loss=1.2, g_loss=0.8, d_real=0.6, d_fake=0.4, images_per_s=100.0)),
+              (0, Samples(1500, 1.6, grid, None))]  # a grid from mid-epoch 2: not the epoch-1 snapshot
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await show_run(pilot, config, events)
+        first, second = app.query_one("#snapshot-0", HalfBlockImage), app.query_one("#snapshot-1", HalfBlockImage)
+        assert first.image is None and first.placeholder == "not sampled"
+        assert second.image is None and second.placeholder == "not yet"
+        lines = [second.render_line(y).text for y in range(second.size.height)]
+        assert any(line.strip() == "not yet" for line in lines)  # drawn where the grid will be

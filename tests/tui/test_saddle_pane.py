@@ -275,3 +275,11 @@ async def test_an_error_does_not_move_the_status_or_the_theory():
         await type_into(pilot, "#eta", "0")
         assert "eta: must be > 0" in text_of(app, "#saddle-error")
         assert (within(app, "#status", Static).region.y, within(app, "#theory", Static).region.y) == before
+
+
+async def test_after_escape_tab_goes_on_from_the_field_left():
+    app = saddle_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("e")  # focus the η field
+        await pilot.press("escape", "tab")
+        assert app.focused.id == "steps"

@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Column
 
 from core.errors import InvalidSetting
 from core.gan.config import RESUMABLE, GanConfig
@@ -175,9 +176,15 @@ class TrainingProgress:
     """A sink of training events: a rich progress bar with step, epoch, losses, images/s and ETA."""
 
     def __init__(self, console: Console):
+        # the step count and the time never shrink; the statistics, last, are cut short on a narrow terminal,
+        # and once the run ends the time is what it took (a remaining time would read 0:00:00)
+        fixed = Column(no_wrap=True)
         self.bar = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[stats]}"), TimeRemainingColumn(), console=console,
+            TextColumn("[bold]{task.description}", table_column=fixed), BarColumn(bar_width=16),
+            MofNCompleteColumn(table_column=Column(no_wrap=True)),
+            TimeRemainingColumn(elapsed_when_finished=True, table_column=Column(no_wrap=True)),
+            TextColumn("{task.fields[stats]}", table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1)),
+            console=console, expand=True,
         )
         self.task: Any = None
 

@@ -30,6 +30,7 @@ from core.adder import (
     verify_in_steps,
 )
 from core.errors import InvalidSetting
+from tui.labs.field_focus import FieldFocus
 from tui.preset_notes import preset_help, preset_toast
 from tui.presets import Preset, config_from_mapping, load_preset
 
@@ -64,7 +65,7 @@ def weight_input_id(name: str, index: tuple[int, ...]) -> str:
     return "w-" + "-".join([name, *map(str, index)])
 
 
-class AdderPane(Vertical, can_focus=True):
+class AdderPane(Vertical, FieldFocus, can_focus=True):
     """Draws a core.adder run; every computation is core's."""
 
     BINDINGS = [
@@ -110,7 +111,7 @@ class AdderPane(Vertical, can_focus=True):
                     yield Button("Play", id="play", compact=True)
                     yield Button("Reset", id="rewind", compact=True)
                 yield Static(id="trace")
-            with VerticalScroll(id="adder-side"):
+            with VerticalScroll(id="adder-side", can_focus=False):  # Tab goes from Reset to the first weight
                 yield Label("Weights: edit any, the run follows", classes="section")
                 with Grid(id="weights"):
                     for heading in GRID_HEADINGS:
@@ -339,7 +340,7 @@ class AdderPane(Vertical, can_focus=True):
             self.workers.cancel_group(self, "verify")
             self.query_one("#verify-result", Static).update("verification cancelled")
         else:
-            self.focus()
+            self.leave_field()
 
     def _show_verification(self, weights: AdderWeights, result: Verification) -> None:
         if weights != self.config.weights:
@@ -373,6 +374,7 @@ class AdderPane(Vertical, can_focus=True):
         yield SystemCommand("Adder: step forward", "Run the next bit through the network", lambda: self.action_step(1))
         yield SystemCommand("Adder: step back", "Go back one bit", lambda: self.action_step(-1))
         yield SystemCommand("Adder: play / pause", "Step through the bits on a timer", self.action_play)
+        yield SystemCommand("Adder: reset", "Back to the first bit (r)", self.action_rewind)
         yield SystemCommand("Adder: textbook weights", "v=[1,-1,1], U=1, W picks h2, b_h=[0,-1,-2]", lambda: self.action_preset("textbook"))
         yield SystemCommand("Adder: half-integer weights", "b_h=[-0.5,-1.5,-2.5], b_y=-0.5: robust to σ(0)", lambda: self.action_preset("half-integer"))
         yield SystemCommand("Adder: verify", "Check every pair of numbers up to N bits", self.action_verify)

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from core.bandit import BanditConfig, RunState, Testbed, TestbedResult, describe, parse_values, variants
 from core.errors import InvalidSetting
 from tui.labs.bandit_views import bar_view, plot_lines
+from tui.labs.field_focus import FieldFocus
 from tui.preset_notes import preset_help, preset_toast
 from tui.presets import Preset, config_from_mapping, load_preset
 from tui.widgets.float_slider import FloatSlider
@@ -82,7 +83,7 @@ class SimulationProgress(Message):
         self.snapshot = snapshot
 
 
-class BanditPane(Vertical, can_focus=True):
+class BanditPane(Vertical, FieldFocus, can_focus=True):
     """Draws core.bandit testbeds run by a thread worker; every number is core's."""
 
     BINDINGS = [
@@ -414,7 +415,7 @@ class BanditPane(Vertical, can_focus=True):
         self.app.notify(preset_toast(preset), source=f"{self.id}:preset")
 
     def action_focus_pane(self) -> None:
-        self.focus()
+        self.leave_field()
 
     def help_note(self) -> str:
         return preset_help(self.preset)

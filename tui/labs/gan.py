@@ -723,8 +723,8 @@ class GanPane(Horizontal, can_focus=True):
             epoch = epochs[index] if index < len(epochs) else None
             snapshot = history.snapshot_for(epoch) if history and epoch is not None else None
             grids.append(snapshot.grid if snapshot else None)
-            caption = "" if epoch is None else history.snapshot_caption(epoch) if history else f"epoch {epoch}"
-            self.query_one(f"#snapshot-label-{index}", Label).update(caption, layout=False)
+            self.query_one(f"#snapshot-label-{index}", Label).update("" if epoch is None else f"epoch {epoch}", layout=False)
+            self.query_one(f"#snapshot-{index}", HalfBlockImage).placeholder = history.snapshot_note(epoch) if history and epoch else ""
         images = [self.query_one("#latest-grid", HalfBlockImage), *(self.query_one(f"#snapshot-{i}", HalfBlockImage) for i in range(len(SNAPSHOT_EPOCHS)))]
         for index, (image, grid) in enumerate(zip(images, grids)):
             if self._drawn_samples[index] is not grid:

@@ -42,6 +42,7 @@ from core.minmax import (
     sweep,
     theory,
 )
+from tui.labs.field_focus import FieldFocus
 from tui.preset_notes import preset_help, preset_toast
 from tui.presets import Preset, config_from_mapping, load_preset, preset_names
 from tui.widgets.float_slider import FloatSlider
@@ -105,7 +106,7 @@ def thinned(count: int, most: int = MAX_DRAWN_POINTS) -> slice:
     return slice(None, None, stride if stride % 2 else stride + 1)
 
 
-class SaddlePane(Vertical, can_focus=True):
+class SaddlePane(Vertical, FieldFocus, can_focus=True):
     """Draws a core.minmax run; every computation is core's."""
 
     BINDINGS = [
@@ -147,7 +148,7 @@ class SaddlePane(Vertical, can_focus=True):
         config = self.config
         maximum, step = eta_span(config)
         with Horizontal(id="saddle-body"):
-            with VerticalScroll(id="saddle-controls"):
+            with VerticalScroll(id="saddle-controls", can_focus=False):
                 yield Select([(name, name) for name in self.presets], prompt="load a preset…", id="preset", compact=True)
                 with Horizontal(classes="control-row"):
                     yield Label("game", classes="heading")
@@ -470,7 +471,7 @@ class SaddlePane(Vertical, can_focus=True):
         self.query_one(f"#{field}", Input).focus()
 
     def action_focus_pane(self) -> None:
-        self.focus()
+        self.leave_field()
 
     def help_note(self) -> str:
         return preset_help(self.preset)

@@ -175,10 +175,23 @@ class HalfBlockImage(Widget):
         self._shrink = shrink
         self._cache_size: Size | None = None
         self._lines: list[Strip] = []
+        self._placeholder = ""
 
     @property
     def image(self) -> np.ndarray | None:
         return self._image
+
+    @property
+    def placeholder(self) -> str:
+        """Said, dim and centred, while there is no image (e.g. "not yet")."""
+        return self._placeholder
+
+    @placeholder.setter
+    def placeholder(self, text: str) -> None:
+        if text != self._placeholder:
+            self._placeholder = text
+            self._cache_size = None
+            self.refresh()
 
     def update(self, image: np.ndarray | None, shrink: str | None = None) -> None:
         """Show `image` (HxW grayscale or HxWx3 RGB, uint8), or nothing for None; `shrink` as in fit_image."""
@@ -203,6 +216,9 @@ class HalfBlockImage(Widget):
         background = blank.bgcolor.get_truecolor() if blank.bgcolor else (0, 0, 0)
         fitted = None if self._image is None else fit_image(self._image, size.width, size.height, self._shrink)
         strips = [] if fitted is None else halfblock_strips(fitted, tuple(background))
+        if fitted is None and self._placeholder and size.width and size.height:
+            text = self._placeholder[: size.width]
+            strips = [Strip([Segment(text, blank + Style(dim=True))], len(text))]
         top = (size.height - len(strips)) // 2
         self._lines = [Strip.blank(size.width, blank)] * size.height
         for row, strip in enumerate(strips):

@@ -17,6 +17,7 @@ from core.gan.history import RunHistory
 from core.gan.trainer import Trainer
 from tui.app import GanTuiApp
 from tui.labs.gan import GanPane, GanSession, RunEvents
+from tui.widgets.halfblock import HalfBlockImage
 
 CONFIG = GanConfig(max_steps=80, batch=32, z_dim=16, hidden=64, sample_every=20, sample_epochs=(1, 2, 3),
                    log_every=4, seed=7, device="cpu")

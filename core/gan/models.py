@@ -116,22 +116,6 @@ class DcganGenerator(nn.Module):
         return self.body(x.view(-1, 256, self.base, self.base))
 
 
-class DcganDiscriminator(nn.Module):
-    """x -> Conv 5x5 stride 2 to 64, then to 128, each LeakyReLU(0.3) + Dropout -> Linear -> one logit."""
-
-    def __init__(self, channels: int = 1, size: int = 28, dropout: float = 0.3, num_classes: int = 0):
-        super().__init__()
-        self.num_classes = num_classes
-        self.body = nn.Sequential(
-            nn.Conv2d(channels + num_classes, 64, 5, 2, 2), nn.LeakyReLU(DCGAN_SLOPE), nn.Dropout(dropout),
-            nn.Conv2d(64, 128, 5, 2, 2), nn.LeakyReLU(DCGAN_SLOPE), nn.Dropout(dropout),
-        )
-        self.dense = nn.Linear(128 * (size // 4) ** 2, 1)
-
-    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        return self.dense(self.body(_with_label_planes(x, labels, self.num_classes)).flatten(1))
-
-
 class ConvGenerator(nn.Module):
     """z -> Linear -> (128, s/4, s/4) -> ConvT 4x4 stride 2 to 64 -> ConvT 4x4 stride 2 to C -> tanh.
 
@@ -155,17 +139,21 @@ class ConvGenerator(nn.Module):
 
 
 class ConvDiscriminator(nn.Module):
-    """x -> Conv 4x4 stride 2 to 64 -> Conv 4x4 stride 2 to 128, each LeakyReLU(0.2) + Dropout -> Linear.
+    """x -> Conv k x k stride 2 to 64 -> Conv k x k stride 2 to 128, each LeakyReLU + Dropout -> Linear.
 
-    Labels of a conditional run come in as constant one-hot image planes, as in the DCGAN discriminator.
+    The small conv pair's D uses 4x4 kernels and slope 0.2; the TensorFlow tutorial's DCGAN the same
+    layers with 5x5 kernels and Keras' slope 0.3. Labels of a conditional run come in as constant one-hot
+    image planes.
     """
 
-    def __init__(self, channels: int = 1, size: int = 28, dropout: float = 0.3, num_classes: int = 0):
+    def __init__(self, channels: int = 1, size: int = 28, dropout: float = 0.3, num_classes: int = 0,
+                 kernel: int = 4, slope: float = MLP_SLOPE):
         super().__init__()
         self.num_classes = num_classes
+        padding = (kernel - 1) // 2  # halves 28 to 14 to 7 for kernel 4 or 5
         self.body = nn.Sequential(
-            nn.Conv2d(channels + num_classes, 64, 4, 2, 1), nn.LeakyReLU(MLP_SLOPE), nn.Dropout(dropout),
-            nn.Conv2d(64, 128, 4, 2, 1), nn.LeakyReLU(MLP_SLOPE), nn.Dropout(dropout),
+            nn.Conv2d(channels + num_classes, 64, kernel, 2, padding), nn.LeakyReLU(slope), nn.Dropout(dropout),
+            nn.Conv2d(64, 128, kernel, 2, padding), nn.LeakyReLU(slope), nn.Dropout(dropout),
         )
         self.dense = nn.Linear(128 * (size // 4) ** 2, 1)
 
@@ -179,9 +167,11 @@ def build_models(config: GanConfig, shape: tuple[int, ...], num_classes: int) ->
     needs_discriminator = config.objective != "mse"
     if config.model in ("conv", "dcgan"):
         channels, size = shape[0], shape[1]
-        g_class, d_class = (ConvGenerator, ConvDiscriminator) if config.model == "conv" else (DcganGenerator, DcganDiscriminator)
+        g_class = ConvGenerator if config.model == "conv" else DcganGenerator
+        d_shape = {"kernel": 4, "slope": MLP_SLOPE} if config.model == "conv" else {"kernel": 5, "slope": DCGAN_SLOPE}
         generator: nn.Module = g_class(config.z_dim, channels, size, classes)
-        discriminator = d_class(channels, size, config.dropout, classes) if needs_discriminator else None
+        discriminator = (ConvDiscriminator(channels, size, config.dropout, classes, **d_shape)
+                         if needs_discriminator else None)
     else:
         generator = MlpGenerator(config.z_dim, shape, config.hidden, classes)
         discriminator = MlpDiscriminator(shape, config.hidden, config.dropout, classes) if needs_discriminator else None

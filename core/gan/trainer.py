@@ -375,6 +375,7 @@ class Trainer:
     def _emit_samples(self, emit: Sink) -> None:
         if self._sampled_at == self.step:
             return
+        self._report(emit)  # losses are checked first: a NaN stops the run before it is drawn, scored or saved
         began = time.perf_counter()
         output, picture = self.sample()
         path = None
@@ -387,6 +388,7 @@ class Trainer:
         self._window_began += time.perf_counter() - began  # images/s measures training only
 
     def _evaluate(self, emit: Sink) -> None:
+        self._report(emit)
         began = time.perf_counter()
         evaluation = self.evaluator.evaluate(self.generator, self.step, self.sampler.epoch, self._training_time(began))
         if evaluation is not None:
@@ -396,6 +398,7 @@ class Trainer:
     def _save_checkpoint(self, emit: Sink) -> None:
         if self.run_dir is None:
             return
+        self._report(emit)
         began = time.perf_counter()
         self.elapsed = self._checkpointed_at = self._training_time(began)
         self._started, self._paused_for = began, 0.0

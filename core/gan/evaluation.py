@@ -132,8 +132,8 @@ class Evaluator:
 
     def _points(self, samples: torch.Tensor) -> dict:
         coverage = mode_coverage(samples, self.modes, self.std)
-        return {"modes_covered": coverage.modes_covered, "high_quality_pct": coverage.high_quality_pct,
-                "mode_counts": coverage.samples_per_mode}
+        return {"modes_covered": coverage.modes_covered, "modes_reached": coverage.modes_reached,
+                "high_quality_pct": coverage.high_quality_pct, "mode_counts": coverage.samples_per_mode}
 
     def _images(self, samples: torch.Tensor) -> dict:
         predicted, features, confidence = self.classifier.predict(samples, CHUNK)

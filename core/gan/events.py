@@ -83,9 +83,10 @@ class Evaluation:
     confident_pct: float | None = None           # % of samples classified with probability > 0.9
     class_counts: tuple[int, ...] | None = None  # samples per predicted class
     cond_accuracy: float | None = None           # share of samples classified as the class asked for
-    modes_covered: int | None = None             # modes with a sample within 3 std
+    modes_covered: int | None = None             # modes holding a fair share (>= 1/(4M)) of the samples
     high_quality_pct: float | None = None        # % of samples within 3 std of a mode
     mode_counts: tuple[int, ...] | None = None   # samples within 3 std, per mode
+    modes_reached: int | None = None             # modes with a sample within 3 std (None in runs before it)
 
     def record(self) -> dict[str, Any]:
         """The metrics.jsonl line: step, epoch, time, eval_seconds and the metrics that apply (a non-finite
@@ -94,7 +95,7 @@ class Evaluation:
                    "confident_pct": self.confident_pct,
                    "class_counts": self.class_counts, "cond_accuracy": self.cond_accuracy,
                    "modes_covered": self.modes_covered, "high_quality_pct": self.high_quality_pct,
-                   "mode_counts": self.mode_counts}
+                   "mode_counts": self.mode_counts, "modes_reached": self.modes_reached}
         finite = {key: None if isinstance(value, float) and not math.isfinite(value) else value
                   for key, value in metrics.items() if value is not None}
         return {"step": self.step, "epoch": self.epoch, "time": self.time, "eval_seconds": self.seconds,
@@ -104,7 +105,8 @@ class Evaluation:
         """The metrics in words: modes and high-quality share for 2-D data, classes, KL, sharpness and cFD
         for images."""
         if self.modes_covered is not None:
-            return (f"modes covered {self.modes_covered} of {len(self.mode_counts or ())}, "
+            reached = "" if self.modes_reached is None else f" ({self.modes_reached} reached)"
+            return (f"modes covered {self.modes_covered} of {len(self.mode_counts or ())}{reached}, "
                     f"{self.high_quality_pct:.1f}% high quality")
         text = (f"classes covered {self.classes_covered} of {len(self.class_counts or ())}, "
                 f"KL {self.class_kl:.2f}, "

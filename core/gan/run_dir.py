@@ -6,8 +6,8 @@
                      images_per_s (null where there is no value); always a record at the last step.
                      Evaluations are lines of their own, told apart by their keys: step, epoch, time,
                      eval_seconds and classes_covered, class_kl, cfd, class_counts, cond_accuracy (image
-                     sets) or modes_covered, high_quality_pct, mode_counts (2-D sets). A kill mid-write
-                     can leave a torn last line: readers drop it, and a resume cuts it off
+                     sets) or modes_covered, modes_reached, high_quality_pct, mode_counts (2-D sets). A kill
+                     mid-write can leave a torn last line: readers drop it, and a resume cuts it off
     samples/         step_XXXXXX.png sample grids
     checkpoint.pt    models, optimisers, RNG states, step, the config and a SHA-256 digest of them all;
                      replaced atomically (temp file + rename), so a crash, a kill or a full disk mid-save

@@ -80,7 +80,7 @@ def test_a_ring8_run_reports_modes_every_hundred_steps(tmp_path):
     evaluations = [r for r in records if "modes_covered" in r]
     assert [r["step"] for r in evaluations] == [100, 200, 300]
     for record in evaluations:
-        assert 0 <= record["modes_covered"] <= 8 and 0.0 <= record["high_quality_pct"] <= 100.0
+        assert 0 <= record["modes_covered"] <= record["modes_reached"] <= 8 and 0.0 <= record["high_quality_pct"] <= 100.0
         assert len(record["mode_counts"]) == 8
         assert sum(record["mode_counts"]) == pytest.approx(record["high_quality_pct"] / 100 * EVAL_POINTS, abs=1e-6)
         assert "cfd" not in record and "classes_covered" not in record
@@ -184,8 +184,9 @@ def test_a_watcher_reads_back_the_evaluations_the_run_sent_and_the_history_keeps
 
 
 def test_an_evaluation_describes_itself_in_words():
-    points = Evaluation(1, 0.1, 1.0, 0.01, modes_covered=3, high_quality_pct=45.06, mode_counts=(5,) * 8)
-    assert points.describe() == "modes covered 3 of 8, 45.1% high quality"
+    points = Evaluation(1, 0.1, 1.0, 0.01, modes_covered=3, high_quality_pct=45.06, mode_counts=(5,) * 8,
+                        modes_reached=6)
+    assert points.describe() == "modes covered 3 of 8 (6 reached), 45.1% high quality"
     images = Evaluation(1, 1.0, 1.0, 0.5, classes_covered=7, class_kl=0.214, cfd=12.34, class_counts=(1,) * 10,
                         cond_accuracy=0.875)
     assert images.describe() == "classes covered 7 of 10, KL 0.21, cFD 12.3, conditional accuracy 88%"

@@ -121,7 +121,7 @@ def test_samples_on_three_of_eight_ring_modes_cover_three():
         [[0.0, 0.0]],                         # the centre of the ring: far from every mode
     ])
     coverage = mode_coverage(points, modes, std)
-    assert coverage.modes_covered == 3 and coverage.num_modes == 8
+    assert coverage.modes_covered == 3 and coverage.modes_reached == 3 and coverage.num_modes == 8
     assert coverage.samples_per_mode == (1, 0, 2, 0, 0, 1, 0, 0)
     assert coverage.high_quality_pct == pytest.approx(100 * 4 / 6, abs=1e-12)
 
@@ -132,7 +132,7 @@ def test_a_real_grid25_sample_covers_every_mode_with_almost_all_high_quality():
     rng = np.random.default_rng(0)
     points = modes[rng.integers(0, 25, 2500)] + rng.normal(0.0, std, (2500, 2))
     coverage = mode_coverage(torch.as_tensor(points, dtype=torch.float32), modes, std)
-    assert coverage.modes_covered == 25
+    assert coverage.modes_covered == 25 and coverage.modes_reached == 25
     assert coverage.high_quality_pct == pytest.approx(100 * (1 - math.exp(-4.5)), abs=0.5)
 
 
@@ -141,3 +141,32 @@ def test_non_finite_samples_are_never_high_quality():
     coverage = mode_coverage(np.array([[np.nan, 0.0], [np.inf, 2.0], list(modes[3])]), modes, std)
     assert coverage.samples_per_mode[3] == 1 and coverage.modes_covered == 1
     assert coverage.high_quality_pct == pytest.approx(100 / 3)
+
+
+def test_two_crowded_modes_cover_two_of_eight_though_stray_samples_reach_all_eight():
+    # the picture: two modes hold almost everything, a few strays land near each of the others
+    modes, std = mixture_modes("ring8"), mixture_std("ring8")
+    points = np.vstack([np.repeat(modes[[0, 4]], 1241, axis=0), np.repeat(modes[[1, 2, 3, 5, 6, 7]], 3, axis=0)])
+    coverage = mode_coverage(points, modes, std)
+    assert len(points) == 2500 and coverage.samples_per_mode == (1241, 3, 3, 3, 1241, 3, 3, 3)
+    assert coverage.modes_covered == 2 and coverage.modes_reached == 8
+    assert coverage.high_quality_pct == 100.0
+
+
+def test_samples_spread_evenly_over_the_ring_cover_all_eight_modes():
+    modes, std = mixture_modes("ring8"), mixture_std("ring8")
+    coverage = mode_coverage(np.tile(modes, (50, 1)), modes, std)
+    assert coverage.samples_per_mode == (50,) * 8
+    assert coverage.modes_covered == 8 and coverage.modes_reached == 8
+
+
+def test_a_mode_with_exactly_a_quarter_of_its_even_share_is_covered_and_one_sample_less_is_not():
+    # N = 320 samples over M = 8 modes: an even share is 40, a quarter of it 10 = N / (4 M); the 101 samples
+    # at the ring's centre are near no mode but still count in N
+    modes, std = mixture_modes("ring8"), mixture_std("ring8")
+    points = np.vstack([np.repeat(modes[[0]], 10, axis=0), np.repeat(modes[[1]], 9, axis=0),
+                        np.repeat(modes[[2]], 200, axis=0), np.zeros((101, 2))])
+    coverage = mode_coverage(points, modes, std)
+    assert coverage.samples_per_mode == (10, 9, 200, 0, 0, 0, 0, 0)
+    assert coverage.modes_covered == 2 and coverage.modes_reached == 3
+    assert coverage.high_quality_pct == pytest.approx(100 * 219 / 320)

@@ -79,6 +79,16 @@ def bar_labels(count: int, bar: int) -> str:
     return "".join(line).rstrip()
 
 
+def covered_bars(counts: Sequence[int], covered: int) -> list[bool]:
+    """Which bars stand for the classes or modes the metric counted as covered: the `covered` tallest.
+    Covered means a count at or above one threshold, so those are the tallest bars, and bars of equal
+    height are never split by it."""
+    if covered <= 0:
+        return [False] * len(counts)
+    floor = sorted(counts, reverse=True)[covered - 1]
+    return [count >= floor and count > 0 for count in counts]
+
+
 class ClassHistogram(Widget):
     """The latest evaluation's samples per class (image sets) or per mode (2-D sets), as bars drawn with
     block characters; classes or modes that count as missed are red. The caption says what they add up to."""
@@ -94,15 +104,19 @@ class ClassHistogram(Widget):
             self.refresh()
 
     @property
-    def caption(self) -> str:
+    def caption(self) -> list[str]:
+        """The lines above the bars: what is covered (for 2-D data also how many modes any sample
+        reached, and the share of samples near a mode)."""
         evaluation = self.evaluation
         if evaluation is None:
-            return ""
+            return []
         if evaluation.mode_counts is not None:
-            return (f"modes {evaluation.modes_covered}/{len(evaluation.mode_counts)}"
-                    f" · {evaluation.high_quality_pct:.0f}% near a mode")
+            modes = f"modes {evaluation.modes_covered}/{len(evaluation.mode_counts)}"
+            if evaluation.modes_reached is not None:  # runs from before the fair-share count have no such key
+                modes += f" ({evaluation.modes_reached} reached)"
+            return [modes, f"{evaluation.high_quality_pct:.0f}% near a mode"]
         sharp = "" if evaluation.confident_pct is None else f" · {evaluation.confident_pct:.0f}% confident"
-        return f"classes {evaluation.classes_covered}/{len(evaluation.class_counts)}{sharp} · cFD {evaluation.cfd:.3g}"
+        return [f"classes {evaluation.classes_covered}/{len(evaluation.class_counts)}{sharp} · cFD {evaluation.cfd:.3g}"]
 
     def render(self) -> Text:
         evaluation = self.evaluation
@@ -110,16 +124,19 @@ class ClassHistogram(Widget):
             return Text(self.waiting, style="dim")
         points = evaluation.mode_counts is not None
         counts = list(evaluation.mode_counts if points else evaluation.class_counts)
-        floor = 1 if points else 0.01 * sum(counts)  # the metrics' own rules for a missed mode or class
+        covered = covered_bars(counts, evaluation.modes_covered if points else evaluation.classes_covered)
         axis = len(f"{max(counts):,}") + 1
         bar = max(1, (self.size.width - axis) // len(counts) - 1)
-        height = max(1, self.size.height - 3)
-        text = Text(self.caption.center(self.size.width) + "\n", style="bold")
+        caption = self.caption
+        height = max(1, self.size.height - 2 - len(caption))
+        text = Text(no_wrap=True, overflow="ellipsis")  # a caption wider than the chart is cut, never wrapped
+        for index, line in enumerate(caption):
+            text.append(line.center(self.size.width) + "\n", style="bold" if index == 0 else "dim")
         for row, cells in enumerate(bar_cells(counts, height)):
             text.append((f"{max(counts):,}" if row == 0 else "0" if row == height - 1 else "").rjust(axis - 1) + "│",
                         style="dim")
-            for cell, count in zip(cells, counts):
-                text.append(cell * bar, style=MISSING_STYLE if count < floor or count == 0 else BAR_STYLE)
+            for cell, is_covered in zip(cells, covered):
+                text.append(cell * bar, style=BAR_STYLE if is_covered else MISSING_STYLE)
                 text.append(" ")
             text.append("\n")
         text.append(" " * axis + bar_labels(len(counts), bar) + "\n", style="dim")

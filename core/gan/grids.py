@@ -10,9 +10,9 @@ import numpy as np
 import torch
 from torchvision.utils import make_grid
 
+from core.gan.scatter_colours import DATA, SAMPLES
+
 SCATTER_SIZE = 96          # pixels a side
-_DATA_COLOUR = (0.25, 0.45, 1.0)
-_SAMPLE_COLOUR = (1.0, 0.75, 0.2)
 
 
 def image_grid(images: torch.Tensor, nrow: int) -> torch.Tensor:
@@ -25,7 +25,7 @@ def scatter_plot(points: torch.Tensor, data: torch.Tensor, extent: float, size: 
     """Samples (N, 2) drawn bright over the data's density (blue) on the square [-extent, extent]^2, y up,
     on black or on a (3, size, size) `background` (such as core.gan.heatmap's picture of D)."""
     picture = torch.zeros(3, size, size) if background is None else background.float().clone()
-    for cloud, colour, weight in ((data, _DATA_COLOUR, 0.6), (points, _SAMPLE_COLOUR, 1.0)):
+    for cloud, colour, weight in ((data, DATA, 0.6), (points, SAMPLES, 1.0)):
         density = _density(cloud.float().cpu(), extent, size)
         shade = weight * (density / density.max().clamp(min=1)).sqrt()  # sqrt: sparse modes stay visible
         picture = torch.maximum(picture, torch.tensor(colour)[:, None, None] * shade)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from core.gan.scatter_colours import D_FAKE, D_REAL
+
 PROBABILITY_OBJECTIVES = ("minimax", "nonsat", "unrolled")
-FAKE_COLOUR = (0.26, 0.07, 0.32)   # dark, so the samples and data drawn over it stay bright
-REAL_COLOUR = (0.06, 0.30, 0.15)
 
 
 def pixel_centres(extent: float, size: int) -> torch.Tensor:
@@ -48,6 +48,6 @@ def discriminator_map(discriminator: nn.Module, objective: str, extent: float, s
 
 
 def heat_picture(heat: torch.Tensor) -> torch.Tensor:
-    """(H, W) values in [0, 1] -> a (3, H, W) picture blending FAKE_COLOUR (0) into REAL_COLOUR (1)."""
-    fake, real = torch.tensor(FAKE_COLOUR)[:, None, None], torch.tensor(REAL_COLOUR)[:, None, None]
+    """(H, W) values in [0, 1] -> a (3, H, W) picture blending D_FAKE (0) into D_REAL (1)."""
+    fake, real = torch.tensor(D_FAKE)[:, None, None], torch.tensor(D_REAL)[:, None, None]
     return fake + (real - fake) * heat[None]

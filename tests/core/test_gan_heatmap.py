@@ -7,7 +7,8 @@ from torch import nn
 from core.gan.config import GanConfig
 from core.gan.data import load_data
 from core.gan.grids import scatter_plot
-from core.gan.heatmap import FAKE_COLOUR, REAL_COLOUR, discriminator_map, heat_picture, pixel_centres
+from core.gan.heatmap import discriminator_map, heat_picture, pixel_centres
+from core.gan.scatter_colours import D_FAKE, D_REAL
 from core.gan.trainer import Trainer
 
 
@@ -46,8 +47,8 @@ def test_lsgan_output_is_clipped_and_critic_scores_are_rescaled_to_the_plot():
 
 def test_heat_runs_from_the_fake_colour_to_the_real_colour():
     picture = heat_picture(torch.tensor([[0.0, 1.0]]))
-    assert picture[:, 0, 0].tolist() == pytest.approx(FAKE_COLOUR)
-    assert picture[:, 0, 1].tolist() == pytest.approx(REAL_COLOUR)
+    assert picture[:, 0, 0].tolist() == pytest.approx(D_FAKE)
+    assert picture[:, 0, 1].tolist() == pytest.approx(D_REAL)
 
 
 def test_a_2d_sample_picture_shows_d_behind_the_samples_and_leaves_training_untouched():

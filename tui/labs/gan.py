@@ -29,6 +29,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from core.errors import InvalidSetting
+from core.gan import scatter_colours
 from core.gan.config import DEVICES, IMAGE_SETS, MODELS, OBJECTIVES, POINT_SETS, GanConfig
 from core.gan.equilibrium import equilibrium
 from core.gan.class_view import classes_at_a_glance, one_class
@@ -175,18 +176,21 @@ class GanSession:
 class GanPane(Horizontal, can_focus=True):
     """Form on the left, the run on the right: status, loss and D-output charts, samples and snapshots."""
 
+    # one-word descriptions, so the footer keeps ? Help and q Quit at 80 columns; the tooltips say more
     BINDINGS = [
-        Binding("s", "start", "Start"),
-        Binding("p", "pause", "Pause/resume"),
-        Binding("x", "stop", "Stop"),
-        Binding("n", "new_run", "New run"),
-        Binding("e", "export", "Save PNG+CSV"),
+        Binding("s", "start", "Start", tooltip="Start training the run on the form"),
+        Binding("p", "pause", "Pause", tooltip="Pause or resume the run"),
+        Binding("x", "stop", "Stop", tooltip="Stop after this step and save a checkpoint"),
+        Binding("n", "new_run", "New", tooltip="New run: clear the charts and edit the form"),
+        Binding("e", "export", "Save", tooltip="Save the sample grid (PNG) and the metrics (CSV) into the run folder"),
         Binding("t", "traceback", "Traceback", show=False),
-        Binding("z", "zoom", "Zoom samples"),
+        Binding("z", "zoom", "Zoom", tooltip="How many of the sample images to show"),
         Binding("c", "next_class", "Class", show=False),
         Binding("f", "toggle_form", "Form", show=False),
-        Binding("r", "next_run", "Next run"),
-        Binding("v", "train_evaluator", "Train evaluator"),
+        Binding("r", "next_run", "Next run", tooltip="Show the next of the runs watched"),
+        # r in the footer only while there are several runs; with one it says so instead of doing nothing
+        Binding("r", "no_next_run", show=False),
+        Binding("v", "train_evaluator", "Evaluator", tooltip="Train the evaluator of this run's data set"),
         Binding("escape", "focus_pane", "Leave field", show=False),
     ]
 
@@ -241,6 +245,7 @@ class GanPane(Horizontal, can_focus=True):
                     yield Select(CLASS_CHOICES, value="all", allow_blank=False, id="class-picker", compact=True)
                     yield Label("samples", id="latest-label", classes="image-label")
                     yield HalfBlockImage(id="latest-grid")
+                    yield Static(id="scatter-key")
                     with Horizontal(id="snapshots"):
                         for index in range(len(SNAPSHOT_EPOCHS)):
                             with Vertical(classes="snapshot"):
@@ -435,6 +440,7 @@ class GanPane(Horizontal, can_focus=True):
 
     def action_pause(self) -> None:
         if not self._live_running:
+            self._say_no_run("pause")
             return
         if self.paused:
             self.handle.resume()
@@ -445,11 +451,21 @@ class GanPane(Horizontal, can_focus=True):
         self._update_form_state()
 
     def action_stop(self) -> None:
-        if self._live_running:
-            self.handle.stop()
-            self.paused = False
-            self._redraw()
-            self.notify("Stopping after this step; saving a checkpoint…")
+        if not self._live_running:
+            self._say_no_run("stop")
+            return
+        self.handle.stop()
+        self.paused = False
+        self._redraw()
+        self.notify("Stopping after this step; saving a checkpoint…")
+
+    def _say_no_run(self, verb: str) -> None:
+        """p or x with no run going: why nothing happened, and what would start one."""
+        history = self._shown()
+        if history is None:
+            self.notify(f"No run to {verb} yet: s starts one.", severity="warning")
+        else:
+            self.notify(f"Nothing to {verb}: the run has {history.state}. s starts a new one.", severity="warning")
 
     def action_new_run(self) -> None:
         if self._live_running:
@@ -521,6 +537,9 @@ class GanPane(Horizontal, can_focus=True):
             self._plot_evaluation()
             self._redraw()
 
+    def action_no_next_run(self) -> None:
+        self.notify("r steps through watched runs (gan-tui watch A B); here there is one.", severity="warning")
+
     # --- events -> screen ----------------------------------------------------------------------------------
 
     def _reset(self, histories: list[RunHistory], names: list[str], configs: list[GanConfig]) -> None:
@@ -570,7 +589,7 @@ class GanPane(Horizontal, can_focus=True):
         settings = (f"{config.model} · {config.objective} · {config.data} · lr D {config.effective('lr_d'):g}"
                     f" · lr G {config.effective('lr_g'):g} · batch {config.batch} · z {config.z_dim}")
         if history is None:
-            return Text.assemble(("No run yet: set it up on the left and press s to start.\n", "dim"), (settings, "dim"))
+            return Text.assemble(("Set up a run on the left, then press s.\n", "dim"), (settings, "dim"))
         state = "paused" if self.paused and not history.ended else history.state
         style = {"running": "bold green", "paused": "bold yellow", "failed": "bold red", "completed": "bold cyan"}.get(state, "bold")
         text = Text()
@@ -689,10 +708,12 @@ class GanPane(Horizontal, can_focus=True):
         self.refresh_bindings()
         self._plot_evaluation()
 
-    def _images_per_side(self, image: HalfBlockImage) -> int:
-        """The zoom's images per side; for "fit", the most that `image` shows at half size or larger."""
-        if self.zoom != "fit":
-            return self.zoom
+    def _images_per_side(self, image: HalfBlockImage, zoom: str | int | None = None) -> int:
+        """Images per side at `zoom` (None: the zoom on); for "fit", the most that `image` shows at half size
+        or larger."""
+        zoom = self.zoom if zoom is None else zoom
+        if zoom != "fit":
+            return zoom
         width, height = image.size.width, 2 * image.size.height  # two pixels per cell vertically
         return readable_count(tile_size(self._shown_config().data), width, height) if width and height else 3
 
@@ -714,9 +735,18 @@ class GanPane(Horizontal, can_focus=True):
         grids = [samples.grid if samples else None]
         config = self._shown_config()
         side = self._images_per_side(self.query_one("#latest-grid", HalfBlockImage))
-        zoom = "" if config.is_points or config.conditional else f" · {side}×{side}"
-        label = "samples" + zoom + (f" · step {samples.step:,} · epoch {samples.epoch:.1f}" if samples else " from fixed noise")
+        fit = " (fit)" if self.zoom == "fit" else ""
+        zoom = "" if config.is_points or config.conditional or not samples else f" · {side}×{side}{fit}"
+        label = "samples" + zoom + (f" · step {samples.step:,}" if samples else "")
+        detail = f" · epoch {samples.epoch:.1f}" if samples else " from fixed noise"
+        width = self.query_one("#latest-label", Label).size.width
+        if not width or len(label + detail) <= width:  # the epoch is in the status line too: it gives way first
+            label += detail
         self.query_one("#class-picker").display = config.conditional and not config.is_points
+        key = self.query_one("#scatter-key", Static)
+        key.display = config.is_points
+        if config.is_points:
+            key.update(scatter_key(with_discriminator=config.objective != "mse"), layout=False)
         self.query_one("#latest-label", Label).update(label, layout=False)
         epochs = history.snapshot_epochs if history else SNAPSHOT_EPOCHS
         for index in range(len(SNAPSHOT_EPOCHS)):
@@ -734,14 +764,26 @@ class GanPane(Horizontal, can_focus=True):
     def action_next_class(self) -> None:
         """c: the next choice of the conditional class picker (three of each class, then class 0 to 9)."""
         picker = self.query_one("#class-picker", Select)
-        if picker.display:
-            values = [value for _, value in CLASS_CHOICES]
-            picker.value = values[(values.index(picker.value) + 1) % len(values)]
+        if not picker.display:
+            self.notify("Only conditional runs have classes to pick (labels on the form).", severity="warning")
+            return
+        values = [value for _, value in CLASS_CHOICES]
+        picker.value = values[(values.index(picker.value) + 1) % len(values)]
 
     def action_zoom(self) -> None:
-        self.zoom = ZOOMS[(ZOOMS.index(self.zoom) + 1) % len(ZOOMS)]
+        """z: the next zoom that changes the picture (a fixed size equal to what "fit" shows is skipped)."""
+        config = self._shown_config()
+        if config.is_points:
+            self.notify("z zooms image grids; a 2-D run's scatter plot is always shown whole.", severity="warning")
+            return
+        if config.conditional:
+            self.notify("A conditional run shows three of each class; c picks one class instead.", severity="warning")
+            return
+        image = self.query_one("#latest-grid", HalfBlockImage)
+        fit, index = self._images_per_side(image, "fit"), ZOOMS.index(self.zoom)
+        self.zoom = next(zoom for zoom in ZOOMS[index + 1:] + ZOOMS[:index + 1] if zoom == "fit" or zoom != fit)
         self._drawn_samples = [None] * len(self._drawn_samples)
-        self._draw_samples()  # the samples label says which zoom is on
+        self._draw_samples()  # the label says which zoom is on; no note, which would cover the samples
 
     # --- other keys ----------------------------------------------------------------------------------------
 
@@ -798,6 +840,19 @@ def start_resource_tracker() -> None:
 
     with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
         resource_tracker.ensure_running()
+
+
+def scatter_key(with_discriminator: bool) -> Text:
+    """The key under a 2-D run's sample plot: its dot colours and, where there is a D, its background's."""
+    def swatch(colour: tuple[float, float, float], mark: str, label: str) -> Text:
+        red, green, blue = (round(255 * channel) for channel in colour)
+        return Text.assemble((mark, f"rgb({red},{green},{blue})"), f" {label}")
+
+    parts = [swatch(scatter_colours.DATA, "■", "data"), Text(" "), swatch(scatter_colours.SAMPLES, "■", "G(z)")]
+    if with_discriminator:
+        parts += [Text(" · D says "), swatch(scatter_colours.D_FAKE, "██", "fake"), Text(" "),
+                  swatch(scatter_colours.D_REAL, "██", "real")]
+    return Text.assemble(*parts)
 
 
 def smoothed_pair(series: Any, colour: tuple[int, int, int], label: str) -> list[Line]:

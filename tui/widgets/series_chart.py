@@ -25,6 +25,8 @@ from core.series import downsample
 
 Colour = tuple[int, int, int]
 _PLOTEXT = threading.Lock()
+FRAME_ROWS = 5           # title, the box's two edges, tick labels and axis label: the rest of the height is plot
+LEGEND_ROWS_PER_ENTRY = 3  # plot rows per legend entry below which plotext's legend would cover the lines
 
 
 @dataclass(frozen=True)
@@ -127,26 +129,50 @@ def build_chart(plt, figure: _Figure) -> Text:
         return _build(plt, figure)
 
 
+def key_line(title: str, entries: list[tuple[str, Colour]], width: int) -> Text:
+    """The title and a ━ in each entry's colour before its label, centred in `width` cells: what the chart
+    says above a plot too short for a legend inside it. Where the whole does not fit, the title's remark
+    in brackets goes first, then the title."""
+    key = Text()
+    for label, colour in entries:
+        key.append("  ━ ", style="rgb({},{},{})".format(*colour))
+        key.append(label)
+    for heading in (title, title.split(" (")[0], ""):
+        line = Text(heading) + key if heading else key[2:]
+        if line.cell_len <= width:
+            break
+    line.truncate(width, overflow="ellipsis")
+    return Text(" " * ((width - line.cell_len) // 2)) + line
+
+
 def _build(plt, figure: _Figure) -> Text:
+    entries = [(label, colour) for _, _, colour, label in figure.lines if label]
+    entries += [(level.label, level.colour) for level in figure.levels]
+    # a legend inside a short plot covers the lines: the key then takes the title's row instead
+    key_on_top = figure.height - FRAME_ROWS < LEGEND_ROWS_PER_ENTRY * len(entries)
+    height = figure.height - 1 if key_on_top else figure.height
     plt.clear_figure()  # limits and ticks too, not only the data
     plt.theme(figure.theme)
-    plt.plotsize(figure.width, figure.height)
-    plt._set_size(figure.width, figure.height)  # as textual-plotext does: plotsize alone does not resize
-    plt.title(figure.title)
+    plt.plotsize(figure.width, height)
+    plt._set_size(figure.width, height)  # as textual-plotext does: plotsize alone does not resize
+    if not key_on_top:
+        plt.title(figure.title)
     plt.xlabel(figure.x_label)
     max_points = 2 * max(figure.width, 10)
     x_range: list[float] = []
     for x, y, colour, label in figure.lines:
         x, y = downsample(x, y, max_points)
         if len(x):
-            plt.plot(x.tolist(), y.tolist(), marker="braille", color=colour, label=label)
+            plt.plot(x.tolist(), y.tolist(), marker="braille", color=colour, label=None if key_on_top else label)
             x_range += [float(x[0]), float(x[-1])]
     if x_range:
         low, high = min(x_range), max(x_range)
         for level in figure.levels:
-            plt.plot([low, high], [level.y, level.y], marker="braille", color=level.colour, label=level.label)
+            plt.plot([low, high], [level.y, level.y], marker="braille", color=level.colour,
+                     label=None if key_on_top else level.label)
         ticks = np.unique(np.rint(np.linspace(low, high, max(2, min(5, figure.width // 14)))))
         plt.xticks(ticks.tolist(), [f"{tick:,.0f}" for tick in ticks])
         if figure.y_limits:
             plt.ylim(*figure.y_limits)
-    return Text.from_ansi(plt.build())
+    chart = Text.from_ansi(plt.build())
+    return key_line(figure.title, entries, figure.width) + "\n" + chart if key_on_top else chart

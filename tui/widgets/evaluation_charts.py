@@ -166,7 +166,8 @@ class CoverageChart(_DirtyPlot):
         covered, cfd, total, points = self.series
         name = "modes" if points else "classes"
         x, y = finite(covered.x, covered.y)
-        plt.plot(x, y, marker="braille", color=COVERED_COLOUR, label=f"{name} covered")
+        # one line on a 2-D run: the title names it, and a legend would only cover it
+        plt.plot(x, y, marker="braille", color=COVERED_COLOUR, label=None if points else f"{name} covered")
         plt.ylim(0, total, yside="left")
         x, y = finite(cfd.x, cfd.y)
         if not points and x:

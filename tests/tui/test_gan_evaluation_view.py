@@ -67,7 +67,9 @@ async def test_a_2d_run_shows_its_modes():
     async with app.run_test(size=(160, 45)) as pilot:
         pane = await show_run(pilot, config, events)
         assert pane.query_one("#class-histogram", ClassHistogram).caption == ["modes 3/8 (3 reached)", "45% near a mode"]
-        assert pane.query_one("#coverage-chart", CoverageChart).series[2:] == (8, True)
+        coverage = pane.query_one("#coverage-chart", CoverageChart)
+        assert coverage.series[2:] == (8, True)
+        assert str(coverage.render()).count("modes covered") == 1  # the title: no legend over the one line
 
 
 async def test_two_crowded_modes_read_as_two_covered_with_the_strays_counted_apart_and_the_rest_red():

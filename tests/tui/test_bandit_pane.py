@@ -21,9 +21,11 @@ def text_of(app, selector: str) -> str:
 
 
 async def settle(pilot) -> None:
-    """Let the simulation worker finish, its messages arrive and the plot redraw."""
+    """Let the simulation worker finish, its messages arrive and the plot redraw (in a worker of its own)."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(REDRAW_INTERVAL_S + 0.1)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def settle_after_typing(pilot) -> None:
@@ -198,7 +200,7 @@ async def test_palette_lists_the_bandit_actions_and_question_mark_explains_the_l
 def y_tick_labels(plot) -> list[float]:
     """The numbers written left of the plot's y axis, top to bottom."""
     labels = []
-    for line in plot.render().plain.splitlines():
+    for line in (plot.render_line(y).text for y in range(plot.size.height)):
         left, tick, _ = line.partition("┤")
         if tick and left.strip():
             labels.append(float(left.strip().replace(",", "")))

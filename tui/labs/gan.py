@@ -29,8 +29,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from core.errors import InvalidSetting
-from core.gan.config import DEVICES, IMAGE_SETS, MODELS, OBJECTIVES, POINT_SETS, GanConfig
 from core.gan.class_view import classes_at_a_glance, one_class
+from core.gan.config import DEVICES, IMAGE_SETS, MODELS, OBJECTIVES, POINT_SETS, GanConfig
 from core.gan.events import Event, Failed, Finished, Notice
 from core.gan.history import SNAPSHOT_EPOCHS, RunHistory
 from core.gan.knobs import unused_settings
@@ -39,7 +39,7 @@ from core.gan.sample_view import corner_tiles, readable_count, tile_size
 from tui.presets import config_from_mapping, load_preset, preset_names
 from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart
 from tui.widgets.halfblock import HalfBlockImage
-from tui.widgets.series_chart import Level, Line, SeriesChart
+from tui.widgets.series_chart import PALETTE, Level, Line, SeriesChart
 
 REAL_SETS = tuple(name for name in IMAGE_SETS if name != "glyphs")  # evaluators need the user's files
 EVALUATOR_MINUTES = {"mnist": "under a minute", "fashion-mnist": "a few minutes", "cifar10": "several minutes"}
@@ -60,7 +60,6 @@ MIXED_OBJECTIVES = ObjectiveFacts({}, None, None, None, probabilities=False)
 D_COLOUR, G_COLOUR = (90, 160, 255), (255, 160, 60)
 REAL_COLOUR, FAKE_COLOUR = (90, 210, 120), (240, 90, 90)
 LEVEL_COLOUR = (150, 150, 150)
-RUN_COLOURS = ((90, 160, 255), (255, 160, 60), (90, 210, 120), (240, 90, 90), (190, 130, 255), (240, 220, 90))
 
 
 def faint(colour: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -617,7 +616,7 @@ class GanPane(Horizontal, can_focus=True):
         else:
             loss_lines, d_lines = [], []
             for index, (history, name) in enumerate(zip(self.histories, self.run_names)):
-                colour = RUN_COLOURS[index % len(RUN_COLOURS)]
+                colour = PALETTE[index % len(PALETTE)]
                 loss_lines += [Line(history.d_loss.x, history.d_loss.smooth, colour, f"{name} D"),
                                Line(history.g_loss.x, history.g_loss.smooth, faint(colour), f"{name} G")]
                 d_lines += [Line(history.d_real.x, history.d_real.smooth, colour, f"{name} D(x)"),

@@ -20,6 +20,7 @@ from core.bandit import BanditConfig, RunState, Testbed, TestbedResult, describe
 from core.errors import InvalidSetting
 from tui.labs.bandit_views import bar_view, plot_lines
 from tui.labs.field_focus import FieldFocus
+from tui.labs.lab_pane import LabPane
 from tui.preset_notes import preset_help, preset_toast
 from tui.presets import Preset, config_from_mapping, load_preset
 from tui.widgets.float_slider import FloatSlider
@@ -83,7 +84,7 @@ class SimulationProgress(Message):
         self.snapshot = snapshot
 
 
-class BanditPane(Vertical, FieldFocus, can_focus=True):
+class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
     """Draws core.bandit testbeds run by a thread worker; every number is core's."""
 
     BINDINGS = [

@@ -36,6 +36,7 @@ from core.gan.history import SNAPSHOT_EPOCHS, RunHistory
 from core.gan.knobs import unused_settings
 from core.gan.objective_facts import OBJECTIVE_FACTS, ObjectiveFacts
 from core.gan.sample_view import corner_tiles, readable_count, tile_size
+from tui.labs.lab_pane import LabPane
 from tui.presets import config_from_mapping, load_preset, preset_names
 from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart
 from tui.widgets.halfblock import HalfBlockImage
@@ -173,7 +174,7 @@ class GanSession:
     watch: tuple[str, ...] = ()
 
 
-class GanPane(Horizontal, can_focus=True):
+class GanPane(Horizontal, LabPane, can_focus=True):
     """Form on the left, the run on the right: status, loss and D-output charts, samples and snapshots."""
 
     BINDINGS = [

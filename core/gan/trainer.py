@@ -22,7 +22,6 @@ from contextlib import nullcontext
 from typing import Any
 
 import torch
-from torch import nn
 from torchvision.utils import save_image
 
 from core.errors import InvalidSetting

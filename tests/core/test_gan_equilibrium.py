@@ -27,7 +27,8 @@ def test_the_losses_at_equilibrium_match_the_objectives_own_formulas(objective):
 def test_the_summed_cross_entropy_sits_at_log_4_and_d_at_one_half():
     assert objective_facts("nonsat").equilibrium_d_loss == pytest.approx(math.log(4))
     assert objective_facts("minimax").equilibrium_g_loss == pytest.approx(-math.log(2))
-    assert objective_facts("nonsat").equilibrium_d_output == 0.5 and objective_facts("wgan").equilibrium_d_output is None
+    assert objective_facts("nonsat").equilibrium_d_output == 0.5
+    assert objective_facts("wgan").equilibrium_d_output is None
 
 
 def test_mse_has_no_discriminator_lines_and_unknown_objectives_are_refused():

@@ -54,6 +54,7 @@ class Objective:
     """The cross-entropy GAN (nonsat generator); subclasses change the pieces that differ."""
 
     name = "nonsat"
+    g_reuses_d_fakes = True  # G's step may score the last D step's fakes instead of drawing new ones
 
     def d_loss_from_scores(self, real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
         return F.softplus(-real_scores).mean() + F.softplus(fake_scores).mean()
@@ -165,6 +166,9 @@ class Unrolled(Objective):
     """
 
     name = "unrolled"
+    # the look-ahead trains D on G's batch: on the batch D has just been trained on, it would foresee a D
+    # that has seen those fakes twice (ring8, seed 0: 2 modes of 8 instead of 8)
+    g_reuses_d_fakes = False
 
     def __init__(self, steps: int, optimizer: torch.optim.Optimizer):
         self.steps, self.optimizer = steps, optimizer

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from core.gan.config import GanConfig
+from core.gan.objective_facts import OBJECTIVE_FACTS
 
 DCGAN_SLOPE = 0.3  # Keras' LeakyReLU default, which the TensorFlow DCGAN tutorial uses
 MLP_SLOPE = 0.2
@@ -187,7 +188,7 @@ class ConvDiscriminator(nn.Module):
 def build_models(config: GanConfig, shape: tuple[int, ...], num_classes: int) -> tuple[nn.Module, nn.Module | None]:
     """The generator and discriminator for `config` on samples of `shape` (None: mse trains no D)."""
     classes = num_classes if config.conditional else 0
-    needs_discriminator = config.objective != "mse"
+    needs_discriminator = OBJECTIVE_FACTS[config.objective].discriminator
     if config.model in ("conv", "dcgan"):
         channels, size = shape[0], shape[1]
         g_class = ConvGenerator if config.model == "conv" else DcganGenerator

@@ -13,9 +13,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from core.gan.objective_facts import OBJECTIVE_FACTS
 from core.gan.scatter_colours import D_FAKE, D_REAL
-
-PROBABILITY_OBJECTIVES = ("minimax", "nonsat", "unrolled")
 
 
 def pixel_centres(extent: float, size: int) -> torch.Tensor:
@@ -39,7 +38,7 @@ def discriminator_map(discriminator: nn.Module, objective: str, extent: float, s
         scores = discriminator(pixel_centres(extent, size).to(device)).float().view(size, size).cpu()
     finally:
         discriminator.train(was_training)
-    if objective in PROBABILITY_OBJECTIVES:
+    if OBJECTIVE_FACTS[objective].probabilities:
         return torch.sigmoid(scores)
     if objective == "lsgan":
         return scores.clamp(0.0, 1.0)

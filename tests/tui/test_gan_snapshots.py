@@ -1,10 +1,9 @@
 """How the GAN tab looks with a finished short run (SVG snapshots under tests/tui/__snapshots__).
 
 The run is real (a seeded 80-step MLP GAN on 640 glyphs, trained in this process on the CPU); only
-what depends on the machine is fixed or left out: the losses are read every log_every steps (a busy
-machine would read them early, by the clock), the seconds and images/s the trainer measured and the run
-folder's name are fixed, and the mode-collapse evaluations, which depend on a classifier in the user's
-cache and on the machine's speed, are left out (tests/tui/test_gan_evaluation_view.py shows those).
+what depends on the machine is fixed or left out: the seconds and images/s the trainer measured, the
+run folder's name, the losses' reporting by the clock (every log_every steps instead), and the mode-collapse evaluations, which depend on a classifier in the user's cache
+and on the machine's speed (tests/tui/test_gan_evaluation_view.py shows those).
 """
 
 import dataclasses
@@ -14,7 +13,6 @@ import pytest
 from core.gan.config import GanConfig
 from core.gan.data import load_data
 from core.gan.events import Evaluation, Notice, Progress, Started
-from core.gan import trainer as trainer_module
 from core.gan.history import RunHistory
 from core.gan.trainer import Trainer
 from tui.app import GanTuiApp
@@ -28,8 +26,8 @@ CONFIG = GanConfig(max_steps=80, batch=32, z_dim=16, hidden=64, sample_every=20,
 @pytest.fixture(scope="module")
 def finished_run() -> list:
     events = []
-    with pytest.MonkeyPatch.context() as patch:  # by step only, as on an idle machine
-        patch.setattr(trainer_module, "REPORT_SECONDS", float("inf"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("core.gan.trainer.REPORT_SECONDS", float("inf"))  # report every log_every steps, not by the clock
         Trainer(CONFIG, load_data("glyphs", size=640, seed=7)).run([events.append])
     steady = []
     for event in events:

@@ -113,6 +113,8 @@ class GanTuiApp(App[None]):
         self.set_timer(note.timeout + 0.2, self._repaint)
 
     def _repaint(self) -> None:
+        if not self.screen_stack:  # a note's timer can fire while the app closes: nothing is left to paint
+            return
         self.screen.refresh(repaint=True)
         self.refresh(repaint=True)
 

@@ -109,6 +109,16 @@ async def test_preset_notes_replace_each_other_and_go_away():
         assert toasts(app) == []
 
 
+async def test_a_notes_repaint_that_comes_after_the_app_has_closed_does_nothing():
+    # a note replaced just before quitting leaves a repaint timer that can fire with no screen left
+    app = GanTuiApp(initial_tab="adder")
+    async with app.run_test(size=(80, 24), notifications=True):
+        app.notify("first", source="test")
+        app.notify("second", source="test")
+    assert not app.screen_stack
+    app._repaint()  # once raised ScreenStackError in the closing app
+
+
 async def test_notes_from_different_sources_are_both_shown():
     app = GanTuiApp(initial_tab="adder")
     async with app.run_test(size=(100, 30), notifications=True) as pilot:

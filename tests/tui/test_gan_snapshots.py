@@ -50,11 +50,14 @@ def show_run(events: list):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.6)  # the status line's tick
         image = pane.query_one("#latest-grid", HalfBlockImage)
-        for _ in range(50):     # the samples are drawn on that tick too, and again at the zoom the laid-out
-            side = pane._images_per_side(image)  # pane fits: a loaded machine may need more ticks
+        for _ in range(300):    # the samples are drawn on that tick too, and again at the zoom the laid-out
+            side = pane._images_per_side(image)  # pane fits: a loaded machine may need many more ticks
             if image.image is not None and image.image.shape[0] == 2 + side * 30:
                 break
             await pilot.pause(0.1)
+        else:
+            raise AssertionError("the sample grid was not drawn within 30 s")
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
     return run_before

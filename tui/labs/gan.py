@@ -302,6 +302,12 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         self._drawn_samples = [None] * len(self._drawn_samples)  # "fit" depends on the size
         self.call_after_refresh(self._draw_samples)
 
+    def on_half_block_image_resized(self, message: HalfBlockImage.Resized) -> None:
+        # the samples view can change size with the pane's size unchanged (the form shown or hidden)
+        if message.image.id == "latest-grid" and self.zoom == "fit":
+            self._drawn_samples[0] = None
+            self._draw_samples()
+
     def _place_form(self) -> None:
         """The form shows before a run and beside one where there is room; f overrides that until the next reset."""
         wanted = not self.histories or self.size.width >= FORM_BESIDE_RUN_WIDTH

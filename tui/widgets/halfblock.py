@@ -12,7 +12,9 @@ import numpy as np
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.geometry import Size
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -168,6 +170,13 @@ class HalfBlockImage(Widget):
 
     DEFAULT_CSS = "HalfBlockImage { width: 1fr; height: 1fr; }"
 
+    class Resized(Message):
+        """The widget's size changed (Textual's Resize does not bubble): what fits in it may have too."""
+
+        def __init__(self, image: HalfBlockImage) -> None:
+            super().__init__()
+            self.image = image
+
     def __init__(self, image: np.ndarray | None = None, *, shrink: str = "area", name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -176,6 +185,9 @@ class HalfBlockImage(Widget):
         self._cache_size: Size | None = None
         self._lines: list[Strip] = []
         self._placeholder = ""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(self.Resized(self))
 
     @property
     def image(self) -> np.ndarray | None:

@@ -35,6 +35,8 @@ class Setting:
     none_word: the text that means "none" for an optional setting (blank always does), e.g. "draw";
     empty: the value that text stands for (None, or () for a list whose absence is an empty list);
     used_when(config): whether a run of `config` uses the setting (the form greys it out when not);
+    typed_as: what may be typed, for the message that refuses other text (each kind has a default);
+    separator: what a list's items are written apart with (any commas or spaces are read);
     checkbox_text: the words beside a flag's checkbox on the form;
     advanced: a setting few need: the form folds it away under "more settings", the help lists it last;
     hidden_when_unused: the form hides it instead, where it would only be noise;
@@ -51,6 +53,8 @@ class Setting:
     none_word: str = ""
     empty: Any = None
     metavar: str | None = None
+    typed_as: str = ""
+    separator: str = ", "
     checkbox_text: str = ""
     advanced: bool = False
     used_when: Callable[[Any], bool] = _always
@@ -86,7 +90,8 @@ def parse_text(setting: Setting, text: str) -> Any:
             return tuple(number(part) for part in re.split(r"[,\s]+", text.strip(", ")))
     except ValueError:
         also = f", or {setting.none_word!r}" if setting.none_word else ""
-        raise InvalidSetting(setting.name, f"must be {_WHAT_IS_TYPED[setting.kind]}{also} (got {text!r})") from None
+        typed = setting.typed_as or _WHAT_IS_TYPED[setting.kind]
+        raise InvalidSetting(setting.name, f"must be {typed}{also} (got {text!r})") from None
     if setting.kind == "flag":
         raise ValueError(f"{setting.name} is a flag: it is switched, not typed")
     return text
@@ -97,7 +102,7 @@ def format_value(setting: Setting, value: Any) -> str:
     if value is None or (value == setting.empty and setting.accepts_none):
         return setting.none_word
     if setting.kind in ("list", "epochs"):
-        return ", ".join(f"{item:g}" if isinstance(item, float) else str(item) for item in value)
+        return setting.separator.join(f"{item:g}" if isinstance(item, float) else str(item) for item in value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -15,7 +15,7 @@ from core.gan.config import RESUMABLE, GanConfig
 from core.gan.settings import SETTINGS
 from tui.commands.output import print_json
 from tui.commands.settings_options import add_setting_options, given_settings
-from tui.presets import config_from_mapping, preset_config
+from tui.presets import preset_config
 
 NAME = "gan"
 SUMMARY = "train a GAN (MLP or DCGAN, seven objectives) with live losses and samples"
@@ -41,7 +41,7 @@ def config_from_args(args: argparse.Namespace) -> GanConfig:
     base = GanConfig()
     if args.preset:
         base = preset_config(GanConfig, NAME, args.preset)
-    return config_from_mapping(GanConfig, given, base)
+    return dataclasses.replace(base, **given)
 
 
 def app_config(args: argparse.Namespace, config: GanConfig) -> Any:
@@ -62,7 +62,7 @@ def _resumed_config(args: argparse.Namespace, given: dict[str, Any]) -> GanConfi
     if fixed:
         raise InvalidSetting(fixed[0], "cannot change when resuming: the run keeps its settings; only "
                              + ", ".join(f"--{f.replace('_', '-')}" for f in RESUMABLE) + " can")
-    return config_from_mapping(GanConfig, given, RunDir.open(args.resume).read_config())
+    return dataclasses.replace(RunDir.open(args.resume).read_config(), **given)
 
 
 def run_headless(args: argparse.Namespace, config: GanConfig, console: Console) -> int:

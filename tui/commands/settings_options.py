@@ -9,25 +9,25 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core.settings import Setting, parse_text
+from core.settings import Setting, format_value, parse_text
 
 _METAVARS = {"int": "N", "float": "X", "text": "TEXT", "list": "X,X,...", "epochs": "E,E,..."}
 
 
 def add_setting_options(parser: argparse.ArgumentParser, settings: tuple[Setting, ...],
-                        exclusive: tuple[str, ...] = ()) -> None:
+                        exclusive: tuple[str, ...] = (), defaults: Any = None) -> None:
     """An option per setting (--name-with-dashes), every default None so that only the options given replace
     a preset's values; the settings named in `exclusive` may not be given together, and the advanced ones are
-    listed last, as the form folds them away."""
+    listed last, as the form folds them away. The help names each value of `defaults` (a config)."""
     advanced = parser.add_argument_group("more settings")
     together = parser.add_mutually_exclusive_group() if exclusive else parser
     for setting in settings:
         target = together if setting.name in exclusive else advanced if setting.advanced else parser
+        text = _help(setting, None if defaults is None else getattr(defaults, setting.name))
         if setting.kind == "flag":
-            target.add_argument(setting.option, dest=setting.name, action=argparse.BooleanOptionalAction,
-                                help=setting.help)
+            target.add_argument(setting.option, dest=setting.name, action=argparse.BooleanOptionalAction, help=text)
         else:
-            target.add_argument(setting.option, dest=setting.name, metavar=_metavar(setting), help=_help(setting))
+            target.add_argument(setting.option, dest=setting.name, metavar=_metavar(setting), help=text)
 
 
 def given_settings(args: argparse.Namespace, settings: tuple[Setting, ...]) -> dict[str, Any]:
@@ -48,7 +48,10 @@ def _metavar(setting: Setting) -> str:
     return _METAVARS[setting.kind]
 
 
-def _help(setting: Setting) -> str:
+def _help(setting: Setting, default: Any) -> str:
+    extras = []
     if setting.kind == "choice" and len(setting.choices) > 4:
-        return f"{setting.help} (one of {', '.join(setting.choices)})"
-    return setting.help
+        extras.append(f"one of {', '.join(setting.choices)}")
+    if default is not None and default != setting.empty and setting.kind != "flag":
+        extras.append(f"default {format_value(setting, default)}")
+    return setting.help + (f" ({'; '.join(extras)})" if extras else "")

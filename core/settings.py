@@ -67,6 +67,11 @@ class Setting:
         return "--" + self.name.replace("_", "-")
 
     @property
+    def tooltip(self) -> str:
+        """The help as a sentence."""
+        return self.help[:1].upper() + self.help[1:]
+
+    @property
     def accepts_none(self) -> bool:
         return self.optional or self.kind in ("list", "epochs")
 

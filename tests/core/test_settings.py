@@ -20,7 +20,8 @@ def test_lists_read_commas_or_spaces_and_a_word_for_none():
 
 def test_snapshot_epochs_read_the_same_with_commas_or_spaces():
     epochs = find(gan.SETTINGS, "sample_epochs")
-    assert parse_text(epochs, "1 10 30") == parse_text(epochs, "1,10,30") == parse_text(epochs, "1, 10, 30") == (1, 10, 30)
+    for text in ("1 10 30", "1,10,30", "1, 10, 30"):
+        assert parse_text(epochs, text) == (1, 10, 30)
     assert parse_text(epochs, "") == ()
     with pytest.raises(InvalidSetting, match="whole epoch numbers"):
         parse_text(epochs, "1.5")

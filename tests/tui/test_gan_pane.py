@@ -388,3 +388,13 @@ async def test_real_data_offers_a_download_box_and_the_folder_is_checked_as_it_i
             (tmp_path / name).write_bytes(b"")
         await type_into(pilot, "#f-data_dir", str(tmp_path))
         assert text_of(app, "#e-data_dir").strip() == "" and not app.query_one(ConfigForm).errors
+
+
+async def test_more_settings_fold_away_but_open_when_one_of_them_is_refused():
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(GanConfig(precision="bf16"))})  # --precision bf16
+    async with app.run_test(size=(100, 30)) as pilot:
+        more = app.query_one("#more-settings")
+        assert more.collapsed and not app.query_one("#f-precision").region  # folded: not on screen
+        app.query_one("#f-device", Select).value = "cpu"
+        await pilot.pause()
+        assert "bf16 mixed precision runs on CUDA only" in text_of(app, "#e-precision") and not more.collapsed

@@ -24,7 +24,8 @@ from tui.commands import LAB_COMMANDS
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.float_slider import FloatSlider
 
-LABS = {"gan": (GAN_SETTINGS, GanConfig), "bandit": (BANDIT_SETTINGS, BanditConfig), "saddle": (SADDLE_SETTINGS, SaddleConfig)}
+LABS = {"gan": (GAN_SETTINGS, GanConfig), "bandit": (BANDIT_SETTINGS, BanditConfig),
+        "saddle": (SADDLE_SETTINGS, SaddleConfig)}
 GOOD_TEXT = {  # where the rule in good_text() would not give a valid value
     ("gan", "data_dir"): "some/folder",
     ("gan", "classifier"): "some/evaluator.pt",
@@ -115,7 +116,8 @@ def form_state(app, lab: str) -> tuple[object, str]:
 
 def test_every_config_field_is_a_setting_of_its_lab():
     for settings, config_class in LABS.values():
-        assert sorted(setting.name for setting in settings) == sorted(field.name for field in dataclasses.fields(config_class))
+        fields = sorted(field.name for field in dataclasses.fields(config_class))
+        assert sorted(setting.name for setting in settings) == fields
 
 
 @pytest.mark.parametrize("lab, setting", cases())

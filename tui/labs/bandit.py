@@ -158,7 +158,7 @@ class BanditPane(Vertical, FieldFocus, can_focus=True):
     def on_mount(self) -> None:
         for name, setting in SETTING_BY_FIELD.items():
             hint = f" ({KEY_HINTS[name]})" if name in KEY_HINTS else ""
-            self.query_one(f"#{name}").tooltip = setting.help[:1].upper() + setting.help[1:] + hint
+            self.query_one(f"#{name}").tooltip = setting.tooltip + hint
         for widget_id, tip in BUTTON_TOOLTIPS.items():
             self.query_one(f"#{widget_id}").tooltip = tip
         self.query_one("#views", Tabs).tooltip = "What the plot shows (v)"

@@ -66,7 +66,7 @@ SETTING_BY_FIELD = {setting.name: setting for setting in SETTINGS}  # each is al
 TOOLTIPS = {
     "preset": "Load a preset: the 4x²−4y² homework, bilinear methods, Dirac-GAN (p cycles)",
     "eta-slider": "Step size η: ←/→ small steps, shift+←/→ large, or click and drag",
-    **{setting.name: setting.help[:1].upper() + setting.help[1:] for setting in SETTINGS},
+    **{setting.name: setting.tooltip for setting in SETTINGS},
 }
 KEY_HINTS = {"game": "g cycles", "method": "m cycles", "eta": "e focuses it", "start": "h/l move x, j/k move y by 0.1"}
 

@@ -67,15 +67,16 @@ class ConfigForm(Vertical):
     def _widget(self, setting: Setting, value: Any) -> Widget:
         widget_id = f"f-{setting.name}"
         if setting.kind == "choice":
-            return Select([(choice, choice) for choice in setting.choices], value=Select.NULL if value is None else value,
-                          allow_blank=setting.optional, id=widget_id, compact=True)
+            choices = [(choice, choice) for choice in setting.choices]
+            return Select(choices, value=Select.NULL if value is None else value, allow_blank=setting.optional,
+                          id=widget_id, compact=True)
         if setting.kind == "flag":
             return Checkbox(setting.checkbox_text, value, id=widget_id, compact=True)
         return Input(format_value(setting, value), id=widget_id, compact=True)
 
     def on_mount(self) -> None:
         for setting in self.settings:
-            self._field(setting).tooltip = setting.help[:1].upper() + setting.help[1:]
+            self._field(setting).tooltip = setting.tooltip
         self._read()
 
     def fill(self, config: Any) -> None:

@@ -65,7 +65,7 @@ class GanConfig:
     download: bool = False
     conditional: bool = False
     epochs: int = 0              # passes over the data; 0: no limit
-    max_steps: int = 4000        # 0: no limit
+    max_steps: int = 5000        # 0: no limit
     batch: int = 64
     z_dim: int = 100
     hidden: int = 128            # MLP width: the generator's hidden layers are h, 2h, 4h wide for images

@@ -19,6 +19,17 @@ DCGAN_SLOPE = 0.3  # Keras' LeakyReLU default, which the TensorFlow DCGAN tutori
 MLP_SLOPE = 0.2
 
 
+class Dropout(nn.Dropout):
+    """nn.Dropout's maths (zero each unit with probability p, scale the rest by 1/(1-p)) with its mask drawn
+    as uniform numbers >= p: on the CPU, torch's bernoulli_ took 16% of a DCGAN training step, this a
+    quarter of that. Same module name and state_dict (none) as nn.Dropout."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        return x * torch.rand_like(x).ge_(self.p).div_(1 - self.p)
+
+
 def _with_label(z: torch.Tensor, labels: torch.Tensor | None, num_classes: int) -> torch.Tensor:
     if num_classes == 0:
         return z
@@ -85,7 +96,7 @@ class MlpDiscriminator(nn.Module):
         for out in reversed(mlp_widths(shape, hidden)):
             layers += [nn.Linear(width, out), nn.LeakyReLU(MLP_SLOPE)]
             if dropout > 0:
-                layers.append(nn.Dropout(dropout))
+                layers.append(Dropout(dropout))
             width = out
         layers.append(nn.Linear(width, 1))
         self.net = nn.Sequential(*layers)
@@ -152,8 +163,8 @@ class ConvDiscriminator(nn.Module):
         self.num_classes = num_classes
         padding = (kernel - 1) // 2  # halves 28 to 14 to 7 for kernel 4 or 5
         self.body = nn.Sequential(
-            nn.Conv2d(channels + num_classes, 64, kernel, 2, padding), nn.LeakyReLU(slope), nn.Dropout(dropout),
-            nn.Conv2d(64, 128, kernel, 2, padding), nn.LeakyReLU(slope), nn.Dropout(dropout),
+            nn.Conv2d(channels + num_classes, 64, kernel, 2, padding), nn.LeakyReLU(slope), Dropout(dropout),
+            nn.Conv2d(64, 128, kernel, 2, padding), nn.LeakyReLU(slope), Dropout(dropout),
         )
         self.dense = nn.Linear(128 * (size // 4) ** 2, 1)
 

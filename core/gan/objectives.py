@@ -54,6 +54,7 @@ class Objective:
 
     uses_discriminator = True
     probabilities = True   # report sigmoid(score) as D(x)
+    g_reuses_d_fakes = True  # G's step may score the last D step's fakes instead of drawing new ones
 
     def d_loss_from_scores(self, real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
         return F.softplus(-real_scores).mean() + F.softplus(fake_scores).mean()
@@ -159,6 +160,10 @@ class Unrolled(Objective):
     Metz et al. (Adam's steps are what make D move: a plain gradient step of Adam's learning rate would
     barely change it); any other optimiser as plain gradient descent with its learning rate.
     """
+
+    # the look-ahead trains D on G's batch: on the batch D has just been trained on, it would foresee a D
+    # that has seen those fakes twice (ring8, seed 0: 2 modes of 8 instead of 8)
+    g_reuses_d_fakes = False
 
     def __init__(self, steps: int, optimizer: torch.optim.Optimizer):
         self.steps, self.optimizer = steps, optimizer

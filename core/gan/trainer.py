@@ -262,14 +262,19 @@ class Trainer:
         """One round: d_steps D updates, then g_steps G updates; the step's statistics go to the window."""
         generator, discriminator, objective = self.generator, self.discriminator, self.objective
         d_stats = self._no_d_stats
-        real = labels = None
+        real = labels = fake = None
         if discriminator is not None:
             for index in range(self.d_steps):
                 real, labels = self.sampler.next()
-                with torch.no_grad(), self._autocast():
+                # the last D step's fakes keep G's graph and serve G's first step too (as pytorch/examples
+                # does): one generator forward a step fewer, the same gradient in expectation
+                keep_graph = objective.g_reuses_d_fakes and index == self.d_steps - 1
+                with torch.set_grad_enabled(keep_graph), self._autocast():
                     fake = generator(self._noise(len(real)), labels)
                 with self._autocast():
-                    result = objective.discriminator_loss(discriminator, real, fake, labels)
+                    result = objective.discriminator_loss(discriminator, real, fake.detach(), labels)
+                if not keep_graph:
+                    fake = None
                 self.opt_d.zero_grad(set_to_none=True)
                 self.scaler_d.scale(result.loss).backward()
                 self.scaler_d.step(self.opt_d)
@@ -284,8 +289,10 @@ class Trainer:
             if discriminator is None:
                 real, labels = self.sampler.next()
             with self._autocast():
-                fake = generator(self._noise(len(real)), labels)
+                if fake is None:
+                    fake = generator(self._noise(len(real)), labels)
                 g_loss = objective.generator_loss(discriminator, fake, labels, real)
+            fake = None
             self.opt_g.zero_grad(set_to_none=True)
             self.scaler_g.scale(g_loss).backward()
             self.scaler_g.step(self.opt_g)

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from core.gan.config import GanConfig
-from core.gan.models import build_models
+from core.gan.models import Dropout, build_models
 
 IMAGE = (1, 28, 28)
 CIFAR = (3, 32, 32)
@@ -88,3 +88,20 @@ def test_mlp_discriminator_dropout_can_be_switched_off():
     _, without = models(IMAGE, dropout=0.0)
     assert sum(isinstance(m, torch.nn.Dropout) for m in with_dropout.modules()) == 3
     assert not any(isinstance(m, torch.nn.Dropout) for m in without.modules())
+
+
+def test_dropout_drops_with_its_probability_and_keeps_the_expected_value():
+    # our Dropout draws its mask from uniform numbers (faster on the CPU than bernoulli_): the maths must be
+    # nn.Dropout's, a unit zeroed with probability p and the rest scaled by 1/(1-p), in the forward and backward
+    torch.manual_seed(0)
+    layer = Dropout(0.3)
+    x = torch.ones(200_000, requires_grad=True)
+    y = layer(x)
+    dropped = (y == 0).float().mean().item()
+    assert abs(dropped - 0.3) < 4 * (0.3 * 0.7 / len(x)) ** 0.5  # within 4 standard errors
+    assert torch.allclose(y[y != 0], torch.tensor(1 / 0.7)) and abs(y.mean().item() - 1) < 0.01
+    y.sum().backward()
+    assert torch.equal(x.grad, y.detach())  # the gradient passes where the unit was kept, scaled alike
+    layer.eval()
+    assert layer(x) is x
+    assert Dropout(0.0).train()(x) is x

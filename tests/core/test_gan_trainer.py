@@ -53,6 +53,35 @@ def test_critic_steps_draw_a_batch_each_so_an_epoch_takes_fewer_steps():
     assert events[0].total_steps == 4 and events[0].steps_per_epoch == 4.0  # 20 batches / 5 critic steps
 
 
+@pytest.mark.parametrize("objective, settings, forwards", [
+    ("nonsat", {}, 1),               # the D step's fakes, with G's graph, serve G's step
+    ("nonsat", {"g_steps": 2}, 2),   # a second G update draws its own
+    ("wgan", {}, 5),                 # five critic updates, each on fresh fakes; the last one's go on to G
+    ("unrolled", {"unroll": 1}, 2),  # the look-ahead needs fakes D has not just been trained on
+    ("mse", {}, 1),
+])
+def test_a_step_runs_the_generator_once_per_update_it_needs(objective, settings, forwards):
+    trainer = Trainer(GanConfig(objective=objective, max_steps=1, **TINY, **settings), GLYPHS)
+    calls = []
+    trainer.generator.register_forward_hook(lambda module, inputs, output: calls.append(output.requires_grad))
+    trainer._open_window()
+    trainer._train_step()
+    assert len(calls) == forwards and calls[-1]  # the generator's last output carries its graph for G's update
+
+
+def test_the_generator_update_scores_the_fakes_the_discriminator_just_saw():
+    # G's loss is the non-saturating loss of the updated D on the D step's batch of fakes, not on new ones
+    trainer = Trainer(GanConfig(max_steps=1, dropout=0.0, **TINY), GLYPHS)
+    seen = []
+    trainer.generator.register_forward_hook(lambda module, inputs, output: seen.append(output.detach().clone()))
+    trainer._open_window()
+    trainer._train_step()
+    (fakes,) = seen
+    with torch.no_grad():
+        expected = torch.nn.functional.softplus(-trainer.discriminator(fakes)).mean()
+    assert torch.allclose(trainer._window[0, 1], expected)
+
+
 def test_mse_reports_no_discriminator_numbers():
     events, _ = train(GanConfig(objective="mse", max_steps=3, **TINY))
     progress = of(Progress, events)[-1]

@@ -155,20 +155,14 @@ class SaddlePane(Vertical, FieldFocus, can_focus=True):
                     yield Label("η", classes="heading")
                     yield FloatSlider(config.eta, step, maximum, step=step, label_format="{:.4g}", id="eta-slider")
                 with Horizontal(classes="control-row"):
-                    yield Label("η =", classes="heading")
-                    yield self._typed_field("eta")
-                    yield Label("N", classes="heading short")
-                    yield self._typed_field("steps")
+                    yield from self._typed_field("eta", label="η =")  # the exact value of the slider above
+                    yield from self._typed_field("steps", short=True)
                 with Horizontal(classes="control-row"):
-                    yield Label("a", classes="heading")
-                    yield self._typed_field("a")
-                    yield Label("b", classes="heading short")
-                    yield self._typed_field("b")
-                    yield Label("γ", classes="heading short")
-                    yield self._typed_field("gamma")
+                    yield from self._typed_field("a")
+                    yield from self._typed_field("b", short=True)
+                    yield from self._typed_field("gamma", short=True)
                 with Horizontal(classes="control-row"):
-                    yield Label("start", classes="heading")
-                    yield self._typed_field("start")
+                    yield from self._typed_field("start")
                 yield Static(id="saddle-error", classes="field-error")
                 yield Static(id="status")
                 yield Static(id="theory")
@@ -180,8 +174,9 @@ class SaddlePane(Vertical, FieldFocus, can_focus=True):
                         yield PlotextLines(id="sweep-plot")
                         yield Static(sweep_key(), id="sweep-key")
 
-    def _typed_field(self, field: str) -> Input:
-        return Input(format_field(self.config, field), id=field, compact=True)
+    def _typed_field(self, field: str, label: str | None = None, short: bool = False) -> ComposeResult:
+        yield Label(label or SETTING_BY_FIELD[field].label, classes="heading short" if short else "heading")
+        yield Input(format_field(self.config, field), id=field, compact=True)
 
     def on_mount(self) -> None:
         for plot in self.query(PlotextLines):

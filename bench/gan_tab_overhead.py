@@ -15,7 +15,6 @@ Usage: python bench/gan_tab_overhead.py [steps] [repeats]
 
 from __future__ import annotations
 
-import asyncio
 import json
 import statistics
 import subprocess

@@ -20,3 +20,8 @@ def test_core_never_imports_terminal_libraries():
 @pytest.mark.parametrize("statement", ["import tui.app", "import tui.cli"])
 def test_the_app_and_command_line_start_without_torch(statement):
     assert "torch" not in modules_after_import(statement)
+
+
+@pytest.mark.parametrize("statement", ["import core.gan.run_dir", "import core.gan.watch"])
+def test_a_run_folder_is_read_and_watched_without_torch(statement):
+    assert "torch" not in modules_after_import(statement)

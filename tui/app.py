@@ -7,16 +7,16 @@ from pathlib import Path
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
-from textual.geometry import Size
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from tui.assets import asset
 from tui.help_screen import HelpScreen
 from tui.labs import LABS
+from tui.labs.lab_pane import LabPane
 
 
 class GanTuiApp(App[None]):
@@ -70,15 +70,15 @@ class GanTuiApp(App[None]):
     def active_lab(self) -> str:
         return self.query_one(TabbedContent).active
 
-    def lab_pane(self, lab_id: str) -> Widget | None:
+    def lab_pane(self, lab_id: str) -> LabPane | None:
         """The pane of a lab, or None before its tab was first opened."""
         children = self.query_one(f"TabPane#{lab_id}").children
         return children[0] if children else None
 
     def _focus_pane(self, lab_id: str) -> None:
         pane = self.lab_pane(lab_id)
-        if pane is not None and pane.can_focus:
-            pane.focus()
+        if pane is not None:
+            pane.focus_pane()
         else:
             self.set_focus(None)
 
@@ -118,14 +118,17 @@ class GanTuiApp(App[None]):
 
     def action_help(self) -> None:
         lab = next(lab for lab in LABS if lab.id == self.active_lab)
-        note = getattr(self.lab_pane(lab.id), "help_note", lambda: "")()
+        pane = self.lab_pane(lab.id)
+        note = pane.help_note() if pane is not None else ""
         self.push_screen(HelpScreen(lab.help, note))
 
     async def action_quit(self) -> None:
         """Quit; panes with work in flight (a training child) start winding it down first, so it overlaps
         with the app closing."""
         for lab in LABS:
-            getattr(self.lab_pane(lab.id), "prepare_to_quit", lambda: None)()
+            pane = self.lab_pane(lab.id)
+            if pane is not None:
+                pane.prepare_to_quit()
         self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -133,4 +136,6 @@ class GanTuiApp(App[None]):
         yield SystemCommand("Help: this lab's ideas, maths and keys", "The help screen of the open tab (?)", self.action_help)
         for lab in LABS:
             yield SystemCommand(f"Open the {lab.title} lab", f"Switch to tab {lab.key}", lambda lab=lab: self.action_show_lab(lab.id))
-        yield from getattr(self.lab_pane(self.active_lab), "palette_commands", lambda: ())()
+        pane = self.lab_pane(self.active_lab)
+        if pane is not None:
+            yield from pane.palette_commands()

@@ -7,11 +7,12 @@ table whose keys are the fields of the lab's config dataclass (nested dataclasse
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 import types
 import typing
 from pathlib import Path
 from typing import Any, TypeVar
+
+import tomllib
 
 from core.errors import InvalidSetting
 from tui.assets import asset

@@ -1,7 +1,7 @@
 """Every knob of a GAN run in one frozen, JSON-serialisable dataclass, validated once.
 
 This module must not import torch: the command line builds a GanConfig before anything trains.
-Optimiser settings left as None take the objective's textbook defaults (see OBJECTIVE_DEFAULTS), so a
+Optimiser settings left as None take the objective's textbook defaults (core.gan.objective_facts), so a
 preset that only says `objective = "wgan"` gets RMSprop 5e-5 with 5 critic steps, as in Arjovsky et al.
 """
 
@@ -13,32 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import InvalidSetting
+from core.gan.objective_facts import OBJECTIVE_FACTS, OBJECTIVES
 
 MODELS = ("mlp", "conv", "dcgan")
-OBJECTIVES = ("minimax", "nonsat", "lsgan", "wgan", "wgan-gp", "mse", "unrolled")
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISIONS = ("fp32", "bf16", "fp16")
 IMAGE_SETS = ("glyphs", "mnist", "fashion-mnist", "cifar10")
 POINT_SETS = ("ring8", "grid25")  # core.gan.data.MIXTURES; kept here so this module needs no torch
 
-# Adam's learning rate for the cross-entropy, least-squares and mse objectives depends on the model: 2e-4 is
-# Radford et al.'s DCGAN value; the MLP pair learns faster at 4e-4 and still covers every class (measured
-# on the glyphs at 5,000 steps: KL 0.021 and 60% read confidently, against 0.052 and 56% at 2e-4).
-_ADAM_LEARNING_RATE = {"mlp": 4e-4, "conv": 2e-4, "dcgan": 2e-4}
-_ADAM_DCGAN = {"optimizer": "adam", "lr_d": _ADAM_LEARNING_RATE, "lr_g": _ADAM_LEARNING_RATE, "beta1": 0.5,
-               "beta2": 0.999, "d_steps": 1}
-OBJECTIVE_DEFAULTS: dict[str, dict[str, Any]] = {
-    "minimax": _ADAM_DCGAN,
-    "nonsat": _ADAM_DCGAN,
-    "lsgan": _ADAM_DCGAN,
-    "mse": _ADAM_DCGAN,
-    "unrolled": _ADAM_DCGAN,
-    # Arjovsky et al. 2017, Algorithm 1; RMSprop has no betas, so these two are unused.
-    "wgan": {"optimizer": "rmsprop", "lr_d": 5e-5, "lr_g": 5e-5, "beta1": 0.5, "beta2": 0.999, "d_steps": 5},
-    # Gulrajani et al. 2017, Algorithm 1.
-    "wgan-gp": {"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.0, "beta2": 0.9, "d_steps": 5},
-}
 # Settings a resumed run may change: where and how long it runs, how often it reports. The rest is the
 # run's own (a different model or objective would not fit its checkpoint).
 RESUMABLE = ("max_steps", "epochs", "device", "log_every", "sample_every", "sample_epochs", "checkpoint_every")
@@ -147,7 +130,7 @@ class GanConfig:
         value = getattr(self, name)
         if value is not None:
             return value
-        default = OBJECTIVE_DEFAULTS[self.objective][name]
+        default = OBJECTIVE_FACTS[self.objective].defaults[name]
         return default[self.model] if isinstance(default, dict) else default
 
     def to_dict(self) -> dict[str, Any]:

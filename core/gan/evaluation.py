@@ -28,8 +28,14 @@ from core.gan.classifier import ClassifierInTraining, ClassifierUnavailable, loa
 from core.gan.config import GanConfig
 from core.gan.data import TensorData, mixture_modes, mixture_std
 from core.gan.events import Evaluation, EvaluatorTraining, Notice
-from core.gan.metrics import (class_histogram, conditional_accuracy, confident_pct, feature_stats, frechet_distance,
-                              mode_coverage)
+from core.gan.metrics import (
+    class_histogram,
+    conditional_accuracy,
+    confident_pct,
+    feature_stats,
+    frechet_distance,
+    mode_coverage,
+)
 
 EVAL_IMAGES = 3000
 EVAL_POINTS = 2500

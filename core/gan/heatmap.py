@@ -13,7 +13,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-PROBABILITY_OBJECTIVES = ("minimax", "nonsat", "unrolled")
+from core.gan.objective_facts import OBJECTIVE_FACTS
+
 FAKE_COLOUR = (0.26, 0.07, 0.32)   # dark, so the samples and data drawn over it stay bright
 REAL_COLOUR = (0.06, 0.30, 0.15)
 
@@ -39,7 +40,7 @@ def discriminator_map(discriminator: nn.Module, objective: str, extent: float, s
         scores = discriminator(pixel_centres(extent, size).to(device)).float().view(size, size).cpu()
     finally:
         discriminator.train(was_training)
-    if objective in PROBABILITY_OBJECTIVES:
+    if OBJECTIVE_FACTS[objective].probabilities:
         return torch.sigmoid(scores)
     if objective == "lsgan":
         return scores.clamp(0.0, 1.0)

@@ -12,8 +12,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.gan.events import (CheckpointSaved, Evaluation, EvaluatorTraining, Event, Failed, Finished, Notice, Progress,
-                             Samples, Started)
+from core.gan.events import (
+    CheckpointSaved,
+    Evaluation,
+    EvaluatorTraining,
+    Event,
+    Failed,
+    Finished,
+    Notice,
+    Progress,
+    Samples,
+    Started,
+)
 from core.series import GrowingSeries
 
 SNAPSHOT_EPOCHS = (1, 10, 30, 50)  # as in the FashionMNIST homework: the generator's progress at a glance

@@ -28,6 +28,7 @@ from torch import nn
 from torch.func import functional_call
 
 from core.gan.config import GanConfig
+from core.gan.objective_facts import OBJECTIVE_FACTS
 
 
 @dataclass
@@ -52,8 +53,7 @@ def score_both(d: nn.Module, real: torch.Tensor, fake: torch.Tensor, labels: tor
 class Objective:
     """The cross-entropy GAN (nonsat generator); subclasses change the pieces that differ."""
 
-    uses_discriminator = True
-    probabilities = True   # report sigmoid(score) as D(x)
+    name = "nonsat"
     g_reuses_d_fakes = True  # G's step may score the last D step's fakes instead of drawing new ones
 
     def d_loss_from_scores(self, real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
@@ -79,16 +79,18 @@ class Objective:
 
     def _report(self, scores: torch.Tensor) -> torch.Tensor:
         scores = scores.detach().float()
-        return (torch.sigmoid(scores) if self.probabilities else scores).mean()
+        return (torch.sigmoid(scores) if OBJECTIVE_FACTS[self.name].probabilities else scores).mean()
 
 
 class Minimax(Objective):
+    name = "minimax"
+
     def g_loss_from_scores(self, fake_scores: torch.Tensor) -> torch.Tensor:
         return -F.softplus(fake_scores).mean()
 
 
 class LeastSquares(Objective):
-    probabilities = False
+    name = "lsgan"
 
     def d_loss_from_scores(self, real_scores: torch.Tensor, fake_scores: torch.Tensor) -> torch.Tensor:
         return 0.5 * (real_scores - 1).square().mean() + 0.5 * fake_scores.square().mean()
@@ -100,7 +102,7 @@ class LeastSquares(Objective):
 class Wasserstein(Objective):
     """The critic with weight clipping at +-clip."""
 
-    probabilities = False
+    name = "wgan"
 
     def __init__(self, clip: float):
         self.clip = clip
@@ -119,6 +121,8 @@ class Wasserstein(Objective):
 
 class GradientPenalty(Wasserstein):
     """The critic without clipping, with lambda (|grad D(x_hat)| - 1)^2 at interpolates x_hat."""
+
+    name = "wgan-gp"
 
     def __init__(self, gp_lambda: float):
         self.gp_lambda = gp_lambda
@@ -146,7 +150,7 @@ def gradient_penalty(d: nn.Module, real: torch.Tensor, fake: torch.Tensor, label
 
 
 class MeanSquaredError(Objective):
-    uses_discriminator = False
+    name = "mse"
 
     def generator_loss(self, d: nn.Module | None, fake: torch.Tensor, labels: torch.Tensor | None,
                        real: torch.Tensor) -> torch.Tensor:
@@ -161,6 +165,7 @@ class Unrolled(Objective):
     barely change it); any other optimiser as plain gradient descent with its learning rate.
     """
 
+    name = "unrolled"
     # the look-ahead trains D on G's batch: on the batch D has just been trained on, it would foresee a D
     # that has seen those fakes twice (ring8, seed 0: 2 modes of 8 instead of 8)
     g_reuses_d_fakes = False

@@ -9,9 +9,24 @@
                      sets) or modes_covered, high_quality_pct, mode_counts (2-D sets). A kill mid-write
                      can leave a torn last line: readers drop it, and a resume cuts it off
     samples/         step_XXXXXX.png sample grids
+    status.json      how the run stands, for a watcher in another process (see below)
     checkpoint.pt    models, optimisers, RNG states, step, the config and a SHA-256 digest of them all;
                      replaced atomically (temp file + rename), so a crash, a kill or a full disk mid-save
                      leaves the previous checkpoint intact
+
+metrics.jsonl and the sample PNGs say how far a run got, not whether it is still going; status.json says
+that. It is replaced atomically (temp file + rename) at Started, Finished and Failed:
+
+    {"state": "running", "step": 0, "total_steps": 1000, "steps_per_epoch": 937.5, "device": "cpu"}
+    {"state": "completed" | "stopped" | "stopped by SIGTERM" | ..., "step": 1000, ...}   (Finished.reason)
+    {"state": "failed", "step": 42, "message": "...", "traceback": "...", ...}
+
+The end records keep total_steps, steps_per_epoch and device from the start (the "..."), so a watcher
+that opens a finished run learns everything from the last record alone. A run killed outright (kill -9, an
+OOM kill, a power cut) cannot update it and keeps saying "running"; `writer_gone` tells that apart: the
+dead writer no longer holds the folder's lock, which the operating system released.
+
+Torch is imported only by the checkpoint methods: a watcher needs no model, and importing torch takes seconds.
 """
 
 from __future__ import annotations
@@ -19,20 +34,19 @@ from __future__ import annotations
 import errno
 import io
 import json
+import math
 import os
 import pickle
+import re
 import time
 import zipfile
 from pathlib import Path
 from typing import Any
 
-import torch
-
 from core.errors import InvalidSetting
 from core.gan import run_lock
 from core.gan.config import RESUMABLE, GanConfig
-from core.gan.digest import content_digest
-from core.gan.events import Evaluation, Event, Progress
+from core.gan.events import Evaluation, Event, Failed, Finished, Progress, Started
 from core.gan.records import parse_record
 
 CHECKPOINT_FORMAT = "gan-tui checkpoint"
@@ -40,6 +54,16 @@ CHECKPOINT_VERSION = 2       # 2 adds "sha256", the content digest; version 1 fi
 NAME_MAX = 255               # bytes in one file or folder name, on every common file system
 # What a new run may find in its folder: a lock and an empty samples/ left by an attempt that failed early.
 _LEFTOVERS = {run_lock.LOCK_FILE, "samples"}
+_SAMPLE_NAME = re.compile(r"step_(\d+)\.png$")
+
+
+def total_steps(config: GanConfig, steps_per_epoch: float) -> int:
+    """The step a run stops at: max_steps or the end of the last epoch, whichever is first. Rounded before the
+    ceiling, so a speed read back from metrics (step / epoch, 0.1 + 0.2 steps) gives the trainer's total."""
+    limits = [config.max_steps] if config.max_steps else []
+    if config.epochs:
+        limits.append(math.ceil(round(config.epochs * steps_per_epoch, 6)))
+    return min(limits)
 
 
 def check_run_path(path: str | os.PathLike, field: str) -> Path:
@@ -64,6 +88,7 @@ class RunDir:
     metrics_file = property(lambda self: self.path / "metrics.jsonl")
     samples_dir = property(lambda self: self.path / "samples")
     checkpoint_file = property(lambda self: self.path / "checkpoint.pt")
+    status_file = property(lambda self: self.path / "status.json")
 
     @classmethod
     def check_new(cls, path: str | os.PathLike) -> Path:
@@ -109,6 +134,19 @@ class RunDir:
             raise InvalidSetting(field, f"{run.path} is not a run folder: it has no config.json")
         return run
 
+    def is_starting(self) -> bool:
+        """Whether this may be a run that is still starting: no config.json yet, and the folder either not
+        made yet or holding only what a run makes before its config (samples/, a lock file)."""
+        if self.config_file.is_file():
+            return False
+        try:
+            entries = list(os.scandir(self.path))
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        return all(entry.name == "samples" or "lock" in entry.name for entry in entries)
+
     def lock_for_writing(self) -> None:
         """Become the folder's one writer, or InvalidSetting("resume") naming the process that is."""
         if not os.access(self.path, os.W_OK):
@@ -122,14 +160,15 @@ class RunDir:
             self.lock.release()
             self.lock = None
 
-    def read_config(self) -> GanConfig:
+    def read_config(self, field: str = "resume") -> GanConfig:
+        """The run's config, or InvalidSetting(field) when config.json is unreadable or not a gan-tui config."""
         try:
             data = json.loads(self.config_file.read_text(encoding="utf-8"))
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
             return GanConfig.from_dict(data)
         except (OSError, ValueError, TypeError) as error:
-            raise InvalidSetting("resume", f"{self.config_file} is not a readable gan-tui config ({error})") from None
+            raise InvalidSetting(field, f"{self.config_file} is not a readable gan-tui config ({error})") from None
 
     def write_config(self, config: GanConfig) -> None:
         _replace_atomically(self.config_file, (json.dumps(config.to_dict(), indent=2) + "\n").encode())
@@ -137,9 +176,38 @@ class RunDir:
     def sample_path(self, step: int) -> Path:
         return self.samples_dir / f"step_{step:06d}.png"
 
+    def sample_files(self) -> list[tuple[int, Path]]:
+        """(step, path) of every sample grid saved so far, in step order."""
+        try:
+            names = sorted(entry.name for entry in os.scandir(self.samples_dir) if _SAMPLE_NAME.match(entry.name))
+        except FileNotFoundError:
+            return []
+        return [(int(_SAMPLE_NAME.match(name).group(1)), self.samples_dir / name) for name in names]
+
+    def write_status(self, status: dict[str, Any]) -> None:
+        _replace_atomically(self.status_file, (json.dumps(status) + "\n").encode())
+
+    def read_status(self) -> dict[str, Any] | None:
+        """The run's status, or None when the folder has none (yet, or from an older gan-tui)."""
+        try:
+            status = json.loads(self.status_file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+        return status if isinstance(status, dict) else None
+
+    def writer_gone(self, status: dict[str, Any] | None) -> bool:
+        """True when `status` says the run is running but no process holds its lock: it was killed. A folder
+        without a lock file (written by an older gan-tui) cannot tell, and is not called gone."""
+        return (status is not None and status.get("state") == "running"
+                and (self.path / run_lock.LOCK_FILE).exists() and run_lock.writer_pid(self.path) is None)
+
     def save_checkpoint(self, state: dict[str, Any]) -> Path:
         """Write `state` and its content digest to checkpoint.pt atomically: a temp file, flushed to disk, then
         renamed over it. Any failure (a full disk) removes the temp file and keeps the previous checkpoint."""
+        import torch
+
+        from core.gan.digest import content_digest
+
         temporary = self.checkpoint_file.with_name(self.checkpoint_file.name + ".tmp")
         try:
             with open(temporary, "wb") as file:
@@ -160,6 +228,10 @@ class RunDir:
     def load_checkpoint(self, config: GanConfig | None = None) -> dict[str, Any]:
         """The saved state, or InvalidSetting("resume") saying why it cannot be used: unreadable, foreign,
         damaged (its digest does not match), or, given the run's `config`, saved by a run of other settings."""
+        import torch
+
+        from core.gan.digest import content_digest
+
         path = self.checkpoint_file
         if not path.is_file():
             raise InvalidSetting("resume", f"{self.path} has no checkpoint.pt to resume from")
@@ -193,6 +265,20 @@ class RunDir:
             return
         kept = [record for record in self.read_metrics(strict=True) if record["step"] <= last_step]
         _replace_atomically(self.metrics_file, "".join(json.dumps(r) + "\n" for r in kept).encode())
+
+    def read_new_metrics(self, offset: int) -> tuple[list[dict[str, Any]], int]:
+        """The records of the complete lines of metrics.jsonl from byte `offset` on, and the offset after them.
+        A line without its newline is still being written (or torn): it waits for the next read. A damaged
+        line is skipped, not trusted."""
+        try:
+            with open(self.metrics_file, "rb") as file:
+                file.seek(offset)
+                data = file.read()
+        except FileNotFoundError:
+            return [], offset
+        complete = data[: data.rfind(b"\n") + 1]
+        records = (parse_record(line) for line in complete.split(b"\n") if line.strip())
+        return [record for record in records if record is not None], offset + len(complete)
 
     def read_metrics(self, strict: bool = False) -> list[dict[str, Any]]:
         """The records of metrics.jsonl. A last line without its newline is what a kill mid-write leaves: it is
@@ -269,6 +355,30 @@ class MetricsWriter:
         if isinstance(event, (Progress, Evaluation)):
             with open(self.run.metrics_file, "a", encoding="utf-8") as file:
                 file.write(json.dumps(event.record(), allow_nan=False) + "\n")
+
+
+class StatusWriter:
+    """A sink: records Started, Finished and Failed in the run folder's status.json."""
+
+    def __init__(self, run: RunDir) -> None:
+        self.run = run
+        self._run: dict[str, Any] = {}
+
+    def __call__(self, event: Event) -> None:
+        try:
+            self._record(event)
+        except OSError:
+            pass  # a full disk: the run itself reports it; a stale "running" is told apart by the free lock
+
+    def _record(self, event: Event) -> None:
+        if isinstance(event, Started):
+            self._run = {"total_steps": event.total_steps, "steps_per_epoch": event.steps_per_epoch, "device": event.device}
+            self.run.write_status({"state": "running", "step": event.step, **self._run})
+        elif isinstance(event, Finished):
+            self.run.write_status({"state": event.reason, "step": event.step, **self._run})
+        elif isinstance(event, Failed):
+            self.run.write_status({"state": "failed", "step": event.step, "message": event.message,
+                                   "traceback": event.traceback, **self._run})
 
 
 def default_run_path(config: GanConfig, root: str | os.PathLike = "runs") -> Path:

@@ -2,8 +2,8 @@
 form are built. Torch-free, like config.py.
 
 Which settings a run uses (the form greys the others out):
-- clip is WGAN's weight clipping, gp_lambda WGAN-GP's penalty weight, unroll the unrolled GAN's look-ahead;
-- mse trains the generator alone, so the discriminator's learning rate, step count and dropout are unused;
+- an objective's own settings (WGAN's clip, WGAN-GP's penalty weight, the unrolled GAN's look-ahead) and
+  whether it trains a discriminator at all are in core.gan.objective_facts;
 - Adam's betas mean nothing to RMSprop and SGD; the hidden width is the MLP pair's;
 - data_dir and download are for the real data sets; the glyphs and the 2-D mixtures are generated;
 - the 2-D mixtures have no labels, so there is nothing to condition on and no classifier evaluates them.
@@ -12,18 +12,19 @@ Which settings a run uses (the form greys the others out):
 from __future__ import annotations
 
 from core.gan.config import DEVICES, IMAGE_SETS, MODELS, OBJECTIVES, OPTIMIZERS, POINT_SETS, PRECISIONS, GanConfig
+from core.gan.objective_facts import OBJECTIVE_FACTS
 from core.gan.real_data import check_data_folder
 from core.settings import Setting
 
 REAL_SETS = tuple(name for name in IMAGE_SETS if name != "glyphs")
 
 
-def _objective_is(*objectives: str):
-    return lambda config: config.objective in objectives
+def _own_setting(name: str):
+    return lambda config: name in OBJECTIVE_FACTS[config.objective].own_settings
 
 
 def _has_discriminator(config: GanConfig) -> bool:
-    return config.objective != "mse"
+    return OBJECTIVE_FACTS[config.objective].discriminator
 
 
 def _adam(config: GanConfig) -> bool:
@@ -68,11 +69,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("d_steps", "int", "D steps", "discriminator updates per generator update (default: the objective's)",
             optional=True, used_when=_has_discriminator, default_of=_objective_default("d_steps")),
     Setting("clip", "float", "clip c", "wgan: every critic weight is clipped to [-c, c]",
-            used_when=_objective_is("wgan")),
+            used_when=_own_setting("clip")),
     Setting("gp_lambda", "float", "GP λ", "wgan-gp: weight of the gradient penalty",
-            used_when=_objective_is("wgan-gp")),
+            used_when=_own_setting("gp_lambda")),
     Setting("unroll", "int", "unroll k", "unrolled: discriminator steps the generator looks ahead",
-            used_when=_objective_is("unrolled")),
+            used_when=_own_setting("unroll")),
     Setting("dropout", "float", "dropout", "discriminator dropout rate; 0 turns it off", used_when=_has_discriminator),
     Setting("z_dim", "int", "z dim", "length of the noise vector z"),
     Setting("epochs", "int", "epochs", "passes over the data; 0: no limit (max steps ends the run)"),

@@ -14,7 +14,6 @@ objective's G loss through D (D's parameters are frozen meanwhile: their gradien
 from __future__ import annotations
 
 import errno
-import math
 import os
 import time
 import traceback
@@ -23,7 +22,6 @@ from contextlib import nullcontext
 from typing import Any
 
 import torch
-from torch import nn
 from torchvision.utils import save_image
 
 from core.errors import InvalidSetting
@@ -37,8 +35,7 @@ from core.gan.grids import SCATTER_SIZE, image_grid, scatter_plot, to_uint8
 from core.gan.heatmap import discriminator_map, heat_picture
 from core.gan.models import build_models
 from core.gan.objectives import make_objective
-from core.gan.run_dir import MetricsWriter, RunDir, default_run_path
-from core.gan.run_status import StatusWriter
+from core.gan.run_dir import MetricsWriter, RunDir, StatusWriter, default_run_path, total_steps
 
 REPORT_SECONDS = 0.1
 # With checkpoint_every 0 (the default) a run checkpoints by the clock, so a kill -9, an OOM kill or a power
@@ -154,10 +151,7 @@ class Trainer:
         batches_per_step = self.d_steps or config.g_steps  # mse draws a real batch per G update
         self.images_per_step = batches_per_step * config.batch
         self.steps_per_epoch = self.sampler.per_epoch / batches_per_step
-        limits = [config.max_steps] if config.max_steps else []
-        if config.epochs:
-            limits.append(math.ceil(config.epochs * self.sampler.per_epoch / batches_per_step))
-        self.total_steps = min(limits)
+        self.total_steps = total_steps(config, self.steps_per_epoch)
         self.step, self.elapsed = 0, 0.0
         self._fixed_noise, self._fixed_labels, self._grid_columns = self._make_fixed_noise(data)
         self._cloud = data.x[:SCATTER_POINTS * 4] if not data.is_image else None
@@ -175,7 +169,7 @@ class Trainer:
         metrics.jsonl and status.json when the trainer has a run directory)."""
         control = control or Control()
         if self.run_dir is not None:
-            sinks = [MetricsWriter(self.run_dir), StatusWriter(self.run_dir.path), *sinks]
+            sinks = [MetricsWriter(self.run_dir), StatusWriter(self.run_dir), *sinks]
 
         def emit(event: Event) -> None:
             for sink in sinks:

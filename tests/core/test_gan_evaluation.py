@@ -2,11 +2,10 @@
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 import torch
-
-from pathlib import Path
 
 from core.errors import InvalidSetting
 from core.gan import classifier as classifier_module

@@ -15,7 +15,6 @@ from core.gan.digest import content_digest
 from core.gan.events import Failed, Finished
 from core.gan.run_dir import RunDir
 from core.gan.run_lock import writer_pid
-from core.gan.run_status import read_status
 from core.gan.trainer import open_training
 from core.gan.watch import RunWatcher
 
@@ -95,13 +94,13 @@ def test_a_training_child_whose_parent_is_killed_checkpoints_and_exits(tmp_path)
     parent = subprocess.Popen([sys.executable, "-c", PARENT, json.dumps(config.to_dict()), str(folder)],
                               stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert parent.stdout.readline().strip() == "started"
-    wait_for(lambda: (read_status(folder) or {}).get("state") == "running" and writer_pid(folder) is not None)
+    wait_for(lambda: (RunDir(folder).read_status() or {}).get("state") == "running" and writer_pid(folder) is not None)
     child = writer_pid(folder)
     assert child not in (None, parent.pid)
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     wait_for(lambda: writer_pid(folder) is None, seconds=30)  # the child let go of the folder: it has ended
-    status = read_status(folder)
+    status = RunDir(folder).read_status()
     assert status["state"] == "stopped: the app that started this run is gone"
     assert RunDir(folder).load_checkpoint()["step"] == status["step"] > 0
 
@@ -109,9 +108,9 @@ def test_a_training_child_whose_parent_is_killed_checkpoints_and_exits(tmp_path)
 HOLD_AND_SAY_RUNNING = """
 import sys, time
 from core.gan.run_lock import acquire
-from core.gan.run_status import write_status
+from core.gan.run_dir import RunDir
 acquire(sys.argv[1], "out")
-write_status(sys.argv[1], {"state": "running", "step": 0, "total_steps": 100, "steps_per_epoch": 10.0, "device": "cpu"})
+RunDir(sys.argv[1]).write_status({"state": "running", "step": 0, "total_steps": 100, "steps_per_epoch": 10.0, "device": "cpu"})
 print("running", flush=True)
 time.sleep(60)
 """

@@ -17,7 +17,6 @@ from core.gan.metrics import (
     mode_coverage,
 )
 
-
 # --- class histograms --------------------------------------------------------------------------------------
 
 def test_all_samples_in_one_class_cover_one_class_at_kl_log_10():

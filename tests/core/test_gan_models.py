@@ -65,7 +65,10 @@ def test_the_image_mlp_has_the_classic_mnist_gan_shape_with_batchnorm_in_the_gen
     # G 100 -> 256 -> 512 -> 1024 -> 784 and D 784 -> 1024 -> 512 -> 256 -> 1 at hidden 256, as in the classic
     # PyTorch MNIST GAN; BatchNorm on G's two wider layers keeps its samples apart.
     generator, discriminator = models(IMAGE, hidden=256)
-    linear = lambda net: [(m.in_features, m.out_features) for m in net.modules() if isinstance(m, torch.nn.Linear)]
+
+    def linear(net):
+        return [(m.in_features, m.out_features) for m in net.modules() if isinstance(m, torch.nn.Linear)]
+
     assert linear(generator) == [(100, 256), (256, 512), (512, 1024), (1024, 784)]
     assert linear(discriminator) == [(784, 1024), (1024, 512), (512, 256), (256, 1)]
     assert [m.num_features for m in generator.modules() if isinstance(m, torch.nn.BatchNorm1d)] == [512, 1024]

@@ -19,7 +19,6 @@ from core.gan.data import load_data
 from core.gan.events import CheckpointSaved, Failed, Finished, Progress
 from core.gan.run_dir import RunDir
 from core.gan.run_lock import writer_pid
-from core.gan.run_status import read_status
 from core.gan.trainer import Trainer, open_training
 from core.gan.watch import RunWatcher
 
@@ -235,7 +234,7 @@ def test_a_full_disk_is_reported_the_temp_files_removed_and_the_last_checkpoint_
     assert sorted(path.name for path in trainer.run_dir.path.iterdir() if path.name.endswith(".tmp")) == []
     monkeypatch.undo()
     assert trainer.run_dir.load_checkpoint()["step"] == 5
-    assert read_status(trainer.run_dir.path)["state"] == "running"  # could not be written; the free lock tells
+    assert trainer.run_dir.read_status()["state"] == "running"  # could not be written; the free lock tells
 
 
 def test_an_absurd_width_or_log_window_is_refused_before_anything_is_allocated():

@@ -9,8 +9,8 @@ from PIL import Image
 from core.errors import InvalidSetting
 from core.gan.config import GanConfig
 from core.gan.events import Failed, Finished, Progress, Samples, Started
-from core.gan.run_status import StatusWriter
-from core.gan.watch import RunWatcher, total_steps
+from core.gan.run_dir import RunDir, StatusWriter, total_steps
+from core.gan.watch import RunWatcher
 
 
 def record(step, steps_per_epoch=40.0):
@@ -88,7 +88,7 @@ def test_a_folder_without_a_config_is_refused(tmp_path):
 
 
 def test_status_json_gives_the_start_and_the_end_with_its_reason(run):
-    status = StatusWriter(run)
+    status = StatusWriter(RunDir(run))
     status(Started(0, 80, 40.0, "cuda:0", str(run), {}))
     watcher = RunWatcher(run)
     (started,) = watcher.poll()
@@ -102,7 +102,7 @@ def test_status_json_gives_the_start_and_the_end_with_its_reason(run):
 
 
 def test_a_failed_run_brings_its_message_and_traceback(run):
-    status = StatusWriter(run)
+    status = StatusWriter(RunDir(run))
     status(Started(0, 80, 40.0, "cpu", str(run), {}))
     status(Failed(7, "d_loss became nan at step 7", "Traceback (most recent call last): ..."))
     events = RunWatcher(run).poll()  # a watcher opened after the end learns it all from the last status
@@ -121,7 +121,6 @@ def test_without_a_status_file_a_run_is_complete_when_its_metrics_reach_the_last
 
 def test_a_trained_run_folder_says_how_it_ended(tmp_path):
     from core.gan.data import load_data
-    from core.gan.run_dir import RunDir
     from core.gan.trainer import Trainer
 
     config = GanConfig(data="ring8", max_steps=6, batch=8, z_dim=2, hidden=8, seed=1, device="cpu")
@@ -136,10 +135,10 @@ def test_a_run_still_starting_is_waited_for_and_a_folder_that_is_no_run_is_not(t
     import threading
     import time
 
-    from core.gan.watch import is_starting, wait_for_config
+    from core.gan.watch import wait_for_config
 
     folder = tmp_path / "starting"
-    assert is_starting(folder)  # not made yet: the trainer is still importing torch
+    assert RunDir(folder).is_starting()  # not made yet: the trainer is still importing torch
     timer = threading.Timer(0.3, lambda: (folder.mkdir(), (folder / "config.json").write_text(json.dumps(GanConfig().to_dict()))))
     timer.start()
     began = time.monotonic()
@@ -150,6 +149,6 @@ def test_a_run_still_starting_is_waited_for_and_a_folder_that_is_no_run_is_not(t
     other.mkdir()
     (other / "todo.txt").write_text("not a run")
     began = time.monotonic()
-    assert not is_starting(other) and not wait_for_config(other, timeout_s=10)
+    assert not RunDir(other).is_starting() and not wait_for_config(other, timeout_s=10)
     assert time.monotonic() - began < 1  # refused at once, not after the wait
     assert not wait_for_config(tmp_path / "never", timeout_s=0.2, poll_s=0.05)

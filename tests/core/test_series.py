@@ -57,3 +57,22 @@ def test_downsampling_caps_the_points_and_keeps_every_spike():
 def test_a_flat_stretch_keeps_one_point_per_bucket():
     kept_x, _ = downsample(np.arange(1000.0), np.zeros(1000), max_points=100)
     assert len(kept_x) == 50
+
+
+def test_mean_downsampling_averages_each_run_and_centres_it():
+    x, y = downsample(np.arange(1.0, 11.0), np.arange(1.0, 11.0), max_points=5, summary="mean")
+    np.testing.assert_array_equal(x, [1.5, 3.5, 5.5, 7.5, 9.5])
+    np.testing.assert_array_equal(y, [1.5, 3.5, 5.5, 7.5, 9.5])
+    x, y = downsample(np.array([1.0, 2.0]), np.array([2.0, 4.0]), max_points=10, summary="mean")
+    np.testing.assert_array_equal(x, [1, 2])
+    np.testing.assert_array_equal(y, [2, 4])
+
+
+def test_mean_downsampling_drops_a_run_holding_a_nan_and_reads_a_long_series_by_stride():
+    y = np.ones(10)
+    y[3] = np.nan
+    x, _ = downsample(np.arange(1.0, 11.0), y, max_points=5, summary="mean")
+    np.testing.assert_array_equal(x, [1.5, 5.5, 7.5, 9.5])  # the run of steps 3 and 4 is left out
+    steps = np.arange(1.0, 1_000_001.0)
+    x, y = downsample(steps, steps, max_points=100, summary="mean")
+    assert len(x) == 100 and x[0] == y[0] and abs(x[-1] - 995_000) < 5_000

@@ -6,22 +6,8 @@ from rich.console import Console
 from textual.widgets import Input, Static
 
 from core.adder import AdderConfig
+from tests.tui.conftest import text_of, type_into, wait_for
 from tui.app import GanTuiApp
-
-
-def text_of(app, selector: str) -> str:
-    """What a Static shows, as plain text (tables included)."""
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(app.query_one(selector, Static).content)
-    return console.export_text()
-
-
-async def type_into(pilot, selector: str, text: str) -> None:
-    field = pilot.app.query_one(selector, Input)
-    field.focus()
-    field.value = ""
-    await pilot.press(*text)
-    await pilot.pause()
 
 
 async def test_typing_numbers_updates_the_sum_and_verdict():
@@ -170,10 +156,12 @@ async def test_a_long_verify_shows_its_progress_and_escape_cancels_it():
         await type_into(pilot, "#verify-bits", "12")
         await pilot.press("enter")
         pane = app.query_one(AdderPane)
-        for _ in range(200):  # the first chunks take a fraction of a second each
-            await pilot.pause(0.05)
-            if "%" in text_of(app, "#verify-result") and not text_of(app, "#verify-result").startswith("checking every pair of 12-bit numbers… 0%"):
-                break
+
+        def counting() -> bool:
+            shown = text_of(app, "#verify-result")
+            return "%" in shown and not shown.startswith("checking every pair of 12-bit numbers… 0%")
+
+        await wait_for(pilot, counting, timeout=10)  # the first chunks take a fraction of a second each
         shown = text_of(app, "#verify-result")
         assert shown.startswith("checking every pair of 12-bit numbers…") and "escape cancels" in shown
         assert 0 < int(shown.split("…")[1].split("%")[0]) < 100

@@ -7,6 +7,7 @@ from rich.console import Console
 from textual.widgets import Checkbox, Input, Markdown, Static, Tabs
 
 from core.bandit import BanditConfig, Testbed, run_testbed
+from tests.tui.conftest import text_of, type_into, wait_for
 from tui.app import GanTuiApp
 from tui.labs.bandit import REDRAW_INTERVAL_S, SETTLE_S, BanditPane
 from tui.widgets.float_slider import FloatSlider
@@ -14,16 +15,12 @@ from tui.widgets.float_slider import FloatSlider
 LOCK_IN = BanditConfig(arms=5, q=(1.0, 0.5, 0.5, 0.5, 0.5), noise=0.0, eta=5.0, runs=200, steps=300, seed=4)
 
 
-def text_of(app, selector: str) -> str:
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(app.query_one(selector, Static).content)
-    return console.export_text()
-
-
 async def settle(pilot) -> None:
-    """Let the simulation worker finish, its messages arrive and the plot redraw."""
+    """Let the simulation worker finish, its messages arrive and the plot redraw (in a worker of its own)."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(REDRAW_INTERVAL_S + 0.1)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def settle_after_typing(pilot) -> None:
@@ -32,17 +29,14 @@ async def settle_after_typing(pilot) -> None:
     await settle(pilot)
 
 
+async def type_and_settle(pilot, selector: str, text: str) -> None:
+    await type_into(pilot, selector, text)
+    await settle_after_typing(pilot)
+
+
 async def open_bandit(pilot) -> BanditPane:
     await settle(pilot)
     return pilot.app.query_one(BanditPane)
-
-
-async def type_into(pilot, selector: str, text: str) -> None:
-    field = pilot.app.query_one(selector, Input)
-    field.focus()
-    field.value = ""
-    await pilot.press(*text)
-    await settle_after_typing(pilot)
 
 
 async def test_each_step_key_makes_one_pull_and_the_bars_show_it():
@@ -112,11 +106,11 @@ async def test_a_bad_value_is_marked_and_the_last_valid_settings_keep_running():
     app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
     async with app.run_test(size=(100, 30)) as pilot:
         pane = await open_bandit(pilot)
-        await type_into(pilot, "#arms", "1")
+        await type_and_settle(pilot, "#arms", "1")
         assert app.query_one("#arms", Input).has_class("-invalid")
         assert "arms: must be between 2 and 100 (got 1)" in text_of(app, "#bandit-error")
         assert pane.config == LOCK_IN
-        await type_into(pilot, "#arms", "5")
+        await type_and_settle(pilot, "#arms", "5")
         assert not app.query_one("#arms", Input).has_class("-invalid")
         assert text_of(app, "#bandit-error").strip() == ""
 
@@ -125,10 +119,10 @@ async def test_a_q_list_of_the_wrong_length_is_refused_at_q():
     app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
     async with app.run_test(size=(100, 30)) as pilot:
         pane = await open_bandit(pilot)
-        await type_into(pilot, "#q", "1, 2")
+        await type_and_settle(pilot, "#q", "1, 2")
         assert app.query_one("#q", Input).has_class("-invalid")
         assert "q*: needs one value per arm: 5 values (got 2)" in text_of(app, "#bandit-error")
-        await type_into(pilot, "#arms", "2")
+        await type_and_settle(pilot, "#arms", "2")
         assert pane.config.q == (1.0, 2.0) and pane.config.arms == 2
         assert not app.query_one("#q", Input).has_class("-invalid")
 
@@ -137,7 +131,7 @@ async def test_too_many_steps_say_the_memory_limit_at_the_steps_field():
     app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
     async with app.run_test(size=(100, 30)) as pilot:
         await open_bandit(pilot)
-        await type_into(pilot, "#steps", "1000000")
+        await type_and_settle(pilot, "#steps", "1000000")
         error = text_of(app, "#bandit-error")
         assert error.startswith("steps: 200 runs × 1,000,000 steps would need")  # named by the field typed in
         assert "the limit is 1 GiB, which allows at most 328,146 steps with 200 runs" in error
@@ -198,7 +192,7 @@ async def test_palette_lists_the_bandit_actions_and_question_mark_explains_the_l
 def y_tick_labels(plot) -> list[float]:
     """The numbers written left of the plot's y axis, top to bottom."""
     labels = []
-    for line in plot.render().plain.splitlines():
+    for line in (plot.render_line(y).text for y in range(plot.size.height)):
         left, tick, _ = line.partition("┤")
         if tick and left.strip():
             labels.append(float(left.strip().replace(",", "")))
@@ -228,10 +222,7 @@ async def test_legend_keeps_each_colour_mark_beside_its_label():
     async with app.run_test(size=(80, 24)) as pilot:
         await open_bandit(pilot)
         legend = app.query_one("#legend", Static)
-        for _ in range(100):  # the legend is drawn with the plot, at the next redraw tick
-            if text_of(app, "#legend").strip():
-                break
-            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: text_of(app, "#legend").strip(), timeout=5)  # drawn at the next redraw tick
         lines = text_of(app, "#legend").splitlines()
         assert len(lines) >= 2
         for line in lines:

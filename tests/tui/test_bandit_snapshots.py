@@ -14,6 +14,8 @@ def pressing(*keys: str):
         await pilot.press(*keys)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(REDRAW_INTERVAL_S + 0.1)
+        await pilot.app.workers.wait_for_complete()  # the chart's rebuild
+        await pilot.pause()
 
     return run_before
 

@@ -1,4 +1,4 @@
-"""What the bandit pane draws, checked without a terminal: bars, the bar view, plot lines and ticks."""
+"""What the bandit pane draws, checked without a terminal: bars, the bar view and plot lines."""
 
 import io
 
@@ -7,7 +7,6 @@ from rich.console import Console
 
 from core.bandit import BanditConfig, RunState, Testbed, run_testbed
 from tui.labs.bandit_views import bar, bar_view, plot_lines
-from tui.widgets.line_plot import bin_means, round_ticks, span_ticks
 
 
 def plain(renderable) -> str:
@@ -38,44 +37,21 @@ def test_pi_view_shows_every_arm_of_a_single_run_and_the_optimal_arm_of_many():
     single = run_testbed(BanditConfig(arms=3, runs=1, steps=20, seed=1))
     lines, title, limits = plot_lines((single,), "pi")
     assert [line.label for line in lines] == ["π1", "π2", "π3"] and title == "π of each arm, run 1"
-    np.testing.assert_array_equal(lines[1].values, single.mean_pi[:, 1])
+    np.testing.assert_array_equal(lines[1].y, single.mean_pi[:, 1])
+    np.testing.assert_array_equal(lines[1].x, np.arange(1, 21))  # steps, from 1
     many = run_testbed(BanditConfig(arms=3, runs=50, steps=20, seed=1))
     lines, title, limits = plot_lines((many,), "pi")
     assert title == "π(optimal arm), mean of 50 runs" and limits == (0.0, 1.0)
-    np.testing.assert_array_equal(lines[0].values, many.pi_optimal)
+    np.testing.assert_array_equal(lines[0].y, many.pi_optimal)
 
 
 def test_regret_view_is_cumulative():
     result = run_testbed(BanditConfig(arms=4, runs=20, steps=30, seed=2))
     lines, title, _ = plot_lines((result,), "regret")
-    np.testing.assert_allclose(lines[0].values, np.cumsum(result.regret))
-
-
-def test_bin_means_average_each_bin_and_centre_it():
-    steps, means = bin_means(np.arange(1.0, 11.0), 5)
-    np.testing.assert_array_equal(steps, [1.5, 3.5, 5.5, 7.5, 9.5])
-    np.testing.assert_array_equal(means, [1.5, 3.5, 5.5, 7.5, 9.5])
-    steps, means = bin_means(np.array([2.0, 4.0]), 10)
-    np.testing.assert_array_equal(steps, [1, 2])
-    np.testing.assert_array_equal(means, [2, 4])
-
-
-def test_round_ticks():
-    assert round_ticks(1000) == [0, 200, 400, 600, 800, 1000]
-    assert round_ticks(8000) == [0, 2000, 4000, 6000, 8000]
-    assert round_ticks(100, most=4) == [0, 25, 50, 75, 100]
-    assert round_ticks(1.0, most=4) == [0, 0.25, 0.5, 0.75, 1.0]
+    np.testing.assert_allclose(lines[0].y, np.cumsum(result.regret))
 
 
 def test_run_state_of_a_fresh_testbed_is_drawn_without_a_pull():
     state = Testbed(BanditConfig(arms=3, q=(1.0, 2.0, 3.0), runs=1, steps=5)).run_state()
     text = plain(bar_view(state, exact=False, height=10))
     assert "run 1, step 0" in text and "no pull yet" in text
-
-
-def test_span_ticks_cover_the_values_with_round_steps():
-    assert span_ticks(0, 100) == [0, 25, 50, 75, 100]
-    assert span_ticks(0.3, 5.3) == [0, 2, 4, 6]
-    assert span_ticks(-2.5, 3.1) == [-4, -2, 0, 2, 4]
-    assert span_ticks(120, 437) == [100, 200, 300, 400, 500]
-    assert span_ticks(4, 4) == [3.5, 3.75, 4, 4.25, 4.5]  # a flat line still gets an axis

@@ -10,6 +10,7 @@ from core.gan.config import GanConfig
 from core.gan.events import Evaluation, EvaluatorTraining, Notice, Progress, Samples, Started
 from core.gan.grids import image_grid, to_uint8
 from core.gan.history import RunHistory
+from tests.tui.conftest import wait_for
 from tui.app import GanTuiApp
 from tui.labs.gan import GanPane, RunEvents
 from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart, bar_cells, bar_labels
@@ -101,10 +102,7 @@ async def test_a_real_set_without_its_evaluator_offers_v_to_train_one():
         assert pane.check_action("train_evaluator", ())      # v is in the footer
         pane.focus()
         await pilot.press("v")                         # the folder does not exist: the row says so, nothing crashes
-        for _ in range(100):
-            await pilot.pause(0.1)
-            if "cannot train the mnist evaluator" in pane.evaluator_status:
-                break
+        await wait_for(pilot, lambda: "cannot train the mnist evaluator" in pane.evaluator_status, timeout=10)
         assert "cannot train the mnist evaluator" in pane.evaluator_status and "/nowhere/mnist" in pane.evaluator_status
         assert pane.check_action("train_evaluator", ())      # fix the folder and try again
 

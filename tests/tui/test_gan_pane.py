@@ -1,7 +1,6 @@
 """The GAN tab as a user drives it: the form, a real training run in a child process, failures, saving, watching."""
 
 import csv
-import io
 import json
 import os
 import subprocess
@@ -10,40 +9,18 @@ import threading
 import time
 
 import numpy as np
-from rich.console import Console
 from textual.widgets import Checkbox, Input, Select, Static
 
 from core.gan.config import GanConfig
 from core.gan.events import Failed, Finished, Progress, Samples, Started
 from core.gan.history import RunHistory
 from core.gan.watch import read_png
+from tests.tui.conftest import text_of, type_into, wait_for
 from tui.app import GanTuiApp
 from tui.labs.gan import GanPane, GanSession, RunEvents
 from tui.widgets.config_form import ConfigForm
 
 TINY = GanConfig(max_steps=40, batch=16, z_dim=8, hidden=32, sample_every=10, seed=3, device="cpu")
-
-
-def text_of(app, selector: str) -> str:
-    console = Console(width=300, record=True, file=io.StringIO())
-    console.print(app.query_one(selector, Static).content)
-    return console.export_text()
-
-
-async def type_into(pilot, selector: str, text: str) -> None:
-    field = pilot.app.query_one(selector, Input)
-    field.focus()
-    field.value = ""
-    await pilot.press(*text)
-    await pilot.pause()
-
-
-async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
-    """Let the app run until `condition()` holds (the child needs seconds to import torch and draw glyphs)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting for the run"
-        await pilot.pause(0.1)
 
 
 async def shows(pilot, selector: str, text: str) -> None:

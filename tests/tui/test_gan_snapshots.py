@@ -2,7 +2,7 @@
 
 The run is real (a seeded 80-step MLP GAN on 640 glyphs, trained in this process on the CPU); only
 what depends on the machine is fixed or left out: the seconds and images/s the trainer measured, the
-run folder's name, and the mode-collapse evaluations, which depend on a classifier in the user's cache
+run folder's name, the losses' reporting by the clock (every log_every steps instead), and the mode-collapse evaluations, which depend on a classifier in the user's cache
 and on the machine's speed (tests/tui/test_gan_evaluation_view.py shows those).
 """
 
@@ -26,7 +26,9 @@ CONFIG = GanConfig(max_steps=80, batch=32, z_dim=16, hidden=64, sample_every=20,
 @pytest.fixture(scope="module")
 def finished_run() -> list:
     events = []
-    Trainer(CONFIG, load_data("glyphs", size=640, seed=7)).run([events.append])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("core.gan.trainer.REPORT_SECONDS", float("inf"))  # report every log_every steps, not by the clock
+        Trainer(CONFIG, load_data("glyphs", size=640, seed=7)).run([events.append])
     steady = []
     for event in events:
         if isinstance(event, (Evaluation, Notice)):
@@ -48,11 +50,14 @@ def show_run(events: list):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.6)  # the status line's tick
         image = pane.query_one("#latest-grid", HalfBlockImage)
-        for _ in range(50):     # the samples are drawn on that tick too, and again at the zoom the laid-out
-            side = pane._images_per_side(image)  # pane fits: a loaded machine may need more ticks
+        for _ in range(300):    # the samples are drawn on that tick too, and again at the zoom the laid-out
+            side = pane._images_per_side(image)  # pane fits: a loaded machine may need many more ticks
             if image.image is not None and image.image.shape[0] == 2 + side * 30:
                 break
             await pilot.pause(0.1)
+        else:
+            raise AssertionError("the sample grid was not drawn within 30 s")
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
     return run_before

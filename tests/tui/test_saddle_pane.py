@@ -5,35 +5,27 @@ import pytest
 from textual.widgets import ContentSwitcher, Input, Select, Static
 
 from core.minmax import SaddleConfig
+from tests.tui.conftest import text_of, type_into
 from tui.app import GanTuiApp
 from tui.labs.saddle import SaddlePane
 from tui.widgets.float_slider import LABEL_WIDTH, FloatSlider
 from tui.widgets.plotext_lines import PlotextLines
 
-
 # Other labs have fields with the same ids (a, b): every query goes through the saddle pane.
 
 
+def saddle(app) -> SaddlePane:
+    return app.query_one(SaddlePane)
+
+
 def within(app, selector: str, kind=None):
-    return app.query_one(SaddlePane).query_one(selector, kind)
-
-
-def text_of(app, selector: str) -> str:
-    return str(within(app, selector, Static).content)
+    return saddle(app).query_one(selector, kind)
 
 
 def plot_text(app, selector: str) -> str:
     """The lines the plot paints on screen."""
     plot = within(app, selector, PlotextLines)
     return "\n".join(plot.render_line(y).text for y in range(plot.size.height))
-
-
-async def type_into(pilot, selector: str, text: str) -> None:
-    field = within(pilot.app, selector, Input)
-    field.focus()
-    field.value = ""
-    await pilot.press(*text)
-    await pilot.pause()
 
 
 async def paste_into(pilot, selector: str, text: str) -> None:
@@ -50,8 +42,8 @@ def saddle_app(**settings) -> GanTuiApp:
 async def test_the_lab_opens_on_the_homework_just_inside_a_quarter():
     app = saddle_app()
     async with app.run_test(size=(100, 30)):
-        assert "converged · step 170 of 200" in text_of(app, "#status")
-        theory = text_of(app, "#theory")
+        assert "converged · step 170 of 200" in text_of(saddle(app), "#status")
+        theory = text_of(saddle(app), "#theory")
         assert "ρ = 0.9200 < 1" in theory
         assert "converges for 0 < η < 0.25" in theory
         assert "best η = 0.125" in theory
@@ -64,11 +56,11 @@ async def test_arrow_keys_step_eta_over_the_boundary_and_the_run_diverges():
         await pilot.press("right", "right")
         assert app.query_one(SaddlePane).config.eta == 0.26
         assert within(app, "#eta", Input).value == "0.26"
-        assert "diverged · step 176 of 200" in text_of(app, "#status")
-        assert "ρ = 1.0800 > 1: grows" in text_of(app, "#theory")
+        assert "diverged · step 176 of 200" in text_of(saddle(app), "#status")
+        assert "ρ = 1.0800 > 1: grows" in text_of(saddle(app), "#theory")
         assert plot_text(app, "#trajectory-plot") != before
         await pilot.press("left", "left", "left")
-        assert "converged" in text_of(app, "#status")
+        assert "converged" in text_of(saddle(app), "#status")
 
 
 async def test_dragging_the_slider_redraws_the_run():
@@ -83,7 +75,7 @@ async def test_dragging_the_slider_redraws_the_run():
         await pilot.pause()
         pane = app.query_one(SaddlePane)
         assert pane.config.eta == 0.5  # the far end of the quadratic game's track, twice the boundary
-        assert "diverged" in text_of(app, "#status")
+        assert "diverged" in text_of(saddle(app), "#status")
         assert plot_text(app, "#trajectory-plot") != trajectory_before
         assert plot_text(app, "#norm-plot") != norms_before
         assert within(app, "#eta", Input).value == "0.5"
@@ -92,16 +84,16 @@ async def test_dragging_the_slider_redraws_the_run():
 async def test_the_theory_ruler_moves_the_eta_marker():
     app = saddle_app(eta=0.05)
     async with app.run_test(size=(100, 30)) as pilot:
-        ruler = [line for line in text_of(app, "#theory").splitlines() if line.startswith("0")][0]
+        ruler = [line for line in text_of(saddle(app), "#theory").splitlines() if line.startswith("0")][0]
         await pilot.press("shift+right", "shift+right")
-        moved = [line for line in text_of(app, "#theory").splitlines() if line.startswith("0")][0]
+        moved = [line for line in text_of(saddle(app), "#theory").splitlines() if line.startswith("0")][0]
         assert ruler.index("●") < ruler.index("◆") < moved.index("●")  # 0.05 < best 0.125 < 0.25
 
 
 async def test_a_typed_eta_off_the_slider_grid_is_kept_exactly():
     app = saddle_app(game="bilinear", method="ogda")
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, "#eta", "0.577")
+        await type_into(pilot, "#eta", "0.577", saddle(pilot.app))
         pane = app.query_one(SaddlePane)
         assert pane.config.eta == 0.577
         assert within(app, "#eta-slider", FloatSlider).value == 0.577
@@ -121,30 +113,30 @@ async def test_bad_input_gets_a_message_at_the_field_and_the_last_run_stays(fiel
     async with app.run_test(size=(100, 30)) as pilot:
         await paste_into(pilot, field, typed)
         assert within(app, field, Input).has_class("-invalid")
-        assert message in text_of(app, "#saddle-error")
+        assert message in text_of(saddle(app), "#saddle-error")
         assert app.query_one(SaddlePane).config == SaddleConfig()
-        assert "converged · step 170 of 200" in text_of(app, "#status")
+        assert "converged · step 170 of 200" in text_of(saddle(app), "#status")
 
 
 async def test_fixing_a_bad_value_clears_its_message():
     app = saddle_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, "#b", "0")
-        await type_into(pilot, "#b", "5")
+        await type_into(pilot, "#b", "0", saddle(pilot.app))
+        await type_into(pilot, "#b", "5", saddle(pilot.app))
         assert not within(app, "#b", Input).has_class("-invalid")
-        assert text_of(app, "#saddle-error") == ""
-        assert "converges for 0 < η < 0.2" in text_of(app, "#theory")  # 1/max(a, b)
+        assert text_of(saddle(app), "#saddle-error") == ""
+        assert "converges for 0 < η < 0.2" in text_of(saddle(app), "#theory")  # 1/max(a, b)
 
 
 async def test_unequal_curvatures_rescale_the_slider_to_twice_the_boundary():
     app = saddle_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, "#a", "1")
-        await type_into(pilot, "#b", "1")
+        await type_into(pilot, "#a", "1", saddle(pilot.app))
+        await type_into(pilot, "#b", "1", saddle(pilot.app))
         slider = within(app, "#eta-slider", FloatSlider)
         assert (slider.maximum, slider.step) == (2.0, 0.04)
         assert app.query_one(SaddlePane).config.eta == 0.24
-        assert "converges for 0 < η < 1" in text_of(app, "#theory")
+        assert "converges for 0 < η < 1" in text_of(saddle(app), "#theory")
 
 
 async def test_game_and_method_keys_and_selects():
@@ -154,14 +146,14 @@ async def test_game_and_method_keys_and_selects():
         await pilot.press("g")
         assert pane.config.game == "bilinear"
         assert within(app, "#a", Input).disabled  # a and b belong to the quadratic game
-        assert "no η converges" in text_of(app, "#theory")
+        assert "no η converges" in text_of(saddle(app), "#theory")
         await pilot.click("#method")
         await pilot.press("down", "down", "down", "enter")  # gda → alt-gda → ogda → extragradient
         await pilot.pause()
         assert pane.config.method == "extragradient"
         assert within(app, "#method", Select).value == "extragradient"
-        assert "converges for 0 < η < 1" in text_of(app, "#theory")
-        assert "×0.9725/step" in text_of(app, "#status")  # √(1 − η² + η⁴) at η = 0.24
+        assert "converges for 0 < η < 1" in text_of(saddle(app), "#theory")
+        assert "×0.9725/step" in text_of(saddle(app), "#status")  # √(1 − η² + η⁴) at η = 0.24
 
 
 async def test_gamma_is_only_editable_for_the_regularised_methods():
@@ -172,7 +164,7 @@ async def test_gamma_is_only_editable_for_the_regularised_methods():
         within(app, "#method", Select).value = "r1"
         await pilot.pause()
         assert not within(app, "#gamma", Input).disabled
-        await type_into(pilot, "#gamma", "0")
+        await type_into(pilot, "#gamma", "0", saddle(pilot.app))
         assert pane.config.gamma == 0.0 and pane.trajectory.status != "converged"
 
 
@@ -183,10 +175,10 @@ async def test_keys_move_the_start_point():
         pane = app.query_one(SaddlePane)
         assert pane.config.start == (1.0, 0.0)
         assert within(app, "#start", Input).value == "1,0"
-        status = text_of(app, "#status")
+        status = text_of(saddle(app), "#status")
         assert "converged" in status and "started on a contracting direction" in status  # beside "ρ > 1: grows"
         await pilot.press("k")
-        assert "diverged" in text_of(app, "#status")
+        assert "diverged" in text_of(saddle(app), "#status")
 
 
 async def test_p_loads_presets_in_turn():
@@ -195,7 +187,7 @@ async def test_p_loads_presets_in_turn():
         await pilot.press("p")  # presets in name order: bilinear-alt-gda first
         pane = app.query_one(SaddlePane)
         assert (pane.config.game, pane.config.method, pane.config.eta, pane.config.steps) == ("bilinear", "alt-gda", 0.3, 300)
-        assert "cycling" in text_of(app, "#status")
+        assert "cycling" in text_of(saddle(app), "#status")
         assert within(app, "#eta", Input).value == "0.3"
         assert within(app, "#method", Select).value == "alt-gda"
 
@@ -207,7 +199,7 @@ async def test_the_preset_select_loads_dirac_gan_with_r1():
         await pilot.pause()
         pane = app.query_one(SaddlePane)
         assert (pane.config.game, pane.config.method, pane.config.gamma) == ("dirac", "r1", 1.0)
-        assert "converged · step 329 of 500" in text_of(app, "#status")
+        assert "converged · step 329 of 500" in text_of(saddle(app), "#status")
         assert within(app, "#preset", Select).value == "dirac-r1"  # the box names the preset on screen
 
 
@@ -218,7 +210,7 @@ async def test_the_sweep_view_shows_the_boundary():
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert within(app, "#lower-plot", ContentSwitcher).current == "sweep-view"
-        key = text_of(app, "#sweep-key")
+        key = text_of(saddle(app), "#sweep-key")
         assert all(word in key for word in ("converged", "cycling", "diverged"))
         pane = app.query_one(SaddlePane)
         _, result = pane.swept
@@ -236,7 +228,7 @@ async def test_the_sweep_view_shows_the_boundary():
 async def test_the_most_extreme_settings_draw_without_crashing():
     app = saddle_app(method="consensus", eta=10.0, a=100.0, b=100.0, gamma=100.0, start=(1000.0, -1000.0), steps=10_000)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "diverged · step 1 of 10000" in text_of(app, "#status")
+        assert "diverged · step 1 of 10000" in text_of(saddle(app), "#status")
         await pilot.press("s")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -252,7 +244,7 @@ async def test_the_most_extreme_settings_draw_without_crashing():
 async def test_a_finished_run_never_reads_running(settings, word):
     app = saddle_app(**settings)
     async with app.run_test(size=(100, 30)):
-        status = text_of(app, "#status")
+        status = text_of(saddle(app), "#status")
         assert status.startswith(f"● {word} · step 200 of 200") and "running" not in status
 
 
@@ -272,8 +264,8 @@ async def test_an_error_does_not_move_the_status_or_the_theory():
     app = saddle_app()
     async with app.run_test(size=(80, 24)) as pilot:
         before = (within(app, "#status", Static).region.y, within(app, "#theory", Static).region.y)
-        await type_into(pilot, "#eta", "0")
-        assert "eta: must be > 0" in text_of(app, "#saddle-error")
+        await type_into(pilot, "#eta", "0", saddle(pilot.app))
+        assert "eta: must be > 0" in text_of(saddle(app), "#saddle-error")
         assert (within(app, "#status", Static).region.y, within(app, "#theory", Static).region.y) == before
 
 

@@ -5,19 +5,17 @@ one makes the command line exit 2 naming the option, and the form show the same 
 """
 
 import dataclasses
-import io
 
 import pytest
-from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from core.bandit import SETTINGS as BANDIT_SETTINGS, BanditConfig
 from core.gan.config import GanConfig
 from core.gan.settings import SETTINGS as GAN_SETTINGS
 from core.minmax import SETTINGS as SADDLE_SETTINGS, SaddleConfig
 from core.settings import Setting, format_value
+from tests.tui.conftest import text_of
 from tui.app import GanTuiApp
 from tui.cli import build_parser, main
 from tui.commands import LAB_COMMANDS
@@ -87,12 +85,6 @@ def app_for(lab: str) -> App:
     if lab == "gan":
         return FormOnly(settings, config_class())
     return GanTuiApp(initial_tab=lab, configs={lab: config_class()})  # the pane's form, from the same defaults
-
-
-def text_of(app, selector: str) -> str:
-    console = Console(width=300, record=True, file=io.StringIO())
-    console.print(app.query_one(selector, Static).content)
-    return console.export_text()
 
 
 def field_of(app, setting: Setting):

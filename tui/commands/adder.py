@@ -8,8 +8,17 @@ from dataclasses import replace
 from rich.console import Console
 from rich.table import Table
 
+from core.adder import (
+    AdderConfig,
+    Addition,
+    add,
+    format_bits,
+    format_number,
+    parse_number,
+    parse_weight_assignment,
+    verify,
+)
 from core.errors import InvalidSetting
-from core.adder import AdderConfig, Addition, add, format_bits, format_number, parse_number, parse_weight_assignment, verify
 from tui.commands.output import print_json
 from tui.presets import config_from_mapping, preset_config
 

@@ -140,6 +140,7 @@ class TrainingProgress:
             TimeRemainingColumn(elapsed_when_finished=True, table_column=Column(no_wrap=True)),
             TextColumn("{task.fields[stats]}", table_column=Column(no_wrap=True, overflow="ellipsis", ratio=1)),
             console=console, expand=True,
+            auto_refresh=False,  # redrawn on each report (~10 a second) instead of by a thread beside torch's two
         )
         self.task: Any = None
 
@@ -154,7 +155,7 @@ class TrainingProgress:
             self.bar.start()
             self.task = self.bar.add_task("training", total=event.total_steps, completed=event.step, stats="")
         elif isinstance(event, Report):
-            self.bar.update(self.task, completed=event.step, stats=_stats_text(event))
+            self.bar.update(self.task, completed=event.step, stats=_stats_text(event), refresh=True)
         elif isinstance(event, (Finished, Failed)):
             self.bar.stop()
 

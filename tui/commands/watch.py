@@ -18,13 +18,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.gan.watch import RunWatcher, is_starting, wait_for_config
+    from core.gan.run_dir import RunDir
+    from core.gan.watch import RunWatcher, wait_for_config
     from tui.app import GanTuiApp
     from tui.labs.gan import GanSession
 
     try:
         for path in args.runs:
-            if is_starting(path):  # watch started with the run: its config.json comes in a few seconds
+            if RunDir(path).is_starting():  # watch started with the run: its config.json comes in a few seconds
                 print(f"gan-tui watch: waiting for {path} to start (up to {START_WAIT_S:.0f} s; ctrl+c gives up)…",
                       file=sys.stderr)
                 wait_for_config(path, START_WAIT_S)

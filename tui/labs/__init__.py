@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from textual.widget import Widget
-
 from tui.labs.adder import AdderPane
 from tui.labs.bandit import BanditPane
 from tui.labs.gan import GanPane
+from tui.labs.lab_pane import LabPane
 from tui.labs.saddle import SaddlePane
 
 
@@ -18,7 +17,7 @@ class Lab:
     id: str
     title: str
     key: str
-    pane: Callable[..., Widget]  # called with config=<the lab's config or None>
+    pane: Callable[..., LabPane]  # called with config=<the lab's config or None>
     help: str  # assets/help/<help>.md
     min_size: tuple[int, int]  # the smallest terminal (columns, rows) the pane draws without cutting what it shows
 

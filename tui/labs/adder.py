@@ -31,6 +31,7 @@ from core.adder import (
 )
 from core.errors import InvalidSetting
 from tui.labs.field_focus import FieldFocus
+from tui.labs.lab_pane import LabPane
 from tui.preset_notes import preset_help, preset_toast
 from tui.presets import Preset, config_from_mapping, load_preset
 
@@ -65,7 +66,7 @@ def weight_input_id(name: str, index: tuple[int, ...]) -> str:
     return "w-" + "-".join([name, *map(str, index)])
 
 
-class AdderPane(Vertical, FieldFocus, can_focus=True):
+class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
     """Draws a core.adder run; every computation is core's."""
 
     BINDINGS = [

@@ -21,10 +21,11 @@ from core.errors import InvalidSetting
 from core.settings import format_value, parse_text
 from tui.labs.bandit_views import bar_view, plot_lines
 from tui.labs.field_focus import FieldFocus
+from tui.labs.lab_pane import LabPane
 from tui.preset_notes import preset_help, preset_toast
 from tui.presets import Preset, config_from_mapping, load_preset
 from tui.widgets.float_slider import FloatSlider
-from tui.widgets.line_plot import LinePlot, legend_text
+from tui.widgets.series_chart import SeriesChart, legend_text
 
 DEFAULT_PRESET = "figure-2-5"
 PRESETS = {"f": "figure-2-5", "p": "plateau", "l": "lock-in", "e": "entropy"}
@@ -65,7 +66,7 @@ class SimulationProgress(Message):
         self.snapshot = snapshot
 
 
-class BanditPane(Vertical, FieldFocus, can_focus=True):
+class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
     """Draws core.bandit testbeds run by a thread worker; every number is core's."""
 
     BINDINGS = [
@@ -140,7 +141,8 @@ class BanditPane(Vertical, FieldFocus, can_focus=True):
             with Vertical(id="bandit-plots"):
                 yield Tabs(*(Tab(label, id=f"view-{name}") for name, label in VIEWS.items()), active=f"view-{self.view}", id="views")
                 yield Static(id="legend")
-                yield LinePlot(id="plot")
+                yield SeriesChart(x_label="", summary="mean", axes="round", legend=False,
+                                  redraws_per_second=1 / REDRAW_INTERVAL_S, id="plot")
             yield Static(id="bars")
 
     def _field(self, name: str, width: int | None = None) -> ComposeResult:
@@ -322,7 +324,8 @@ class BanditPane(Vertical, FieldFocus, can_focus=True):
             lines, title, limits = plot_lines(self.snapshot.results, self.view)
             legend = self.query_one("#legend", Static)
             legend.update(legend_text(lines, legend.content_size.width))
-            self.query_one("#plot", LinePlot).show(lines, title, self.snapshot.steps, limits)
+            chart = self.query_one("#plot", SeriesChart)
+            chart.show(lines, title=title, y_limits=limits, x_limits=(0, self.snapshot.steps))
 
     def _draw_bars(self) -> None:
         bars = self.query_one("#bars", Static)

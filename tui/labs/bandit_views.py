@@ -7,29 +7,36 @@ from rich.table import Table
 from rich.text import Text
 
 from core.bandit import RunState, TestbedResult, describe
-from tui.widgets.line_plot import Line
+from tui.widgets.series_chart import PALETTE, Line
 
-MAX_LINES = 10  # the plot's colours run out beyond this
+MAX_LINES = len(PALETTE)  # the chart's colours run out beyond this
 BAR_BLOCKS = " ▏▎▍▌▋▊▉█"
 PULLED_STYLE = "bold on rgb(40,70,120)"  # a background, so the bar itself stays visible
 
 
 def plot_lines(results: tuple[TestbedResult, ...], view: str) -> tuple[list[Line], str, tuple[float, float] | None]:
-    """The lines, title and y range of one view of the testbeds' records."""
+    """The lines (over steps 1..t), title and y range of one view of the testbeds' records."""
+    series, title, limits = _view(results, view)
+    lines = [Line(np.arange(1.0, len(values) + 1), values, colour, label)
+             for colour, (label, values) in zip(PALETTE, series)]
+    return lines, title, limits
+
+
+def _view(results: tuple[TestbedResult, ...], view: str
+          ) -> tuple[list[tuple[str, np.ndarray]], str, tuple[float, float] | None]:
     config = results[0].config
     runs = "run 1" if config.runs == 1 else f"mean of {config.runs:,} runs"
     if view == "optimal":
-        return [Line(describe(r.config), r.optimal_pct) for r in results], f"% optimal action, {runs}", (0.0, 100.0)
+        return [(describe(r.config), r.optimal_pct) for r in results], f"% optimal action, {runs}", (0.0, 100.0)
     if view == "reward":
-        return [Line(describe(r.config), r.mean_reward) for r in results], f"reward, {runs}", None
+        return [(describe(r.config), r.mean_reward) for r in results], f"reward, {runs}", None
     if view == "regret":
-        return [Line(describe(r.config), r.cumulative_regret) for r in results], f"total regret, {runs}", None
+        return [(describe(r.config), r.cumulative_regret) for r in results], f"total regret, {runs}", None
     if len(results) == 1 and (config.q is not None or config.runs == 1):  # arm i is the same arm in every run
         mean_pi = results[0].mean_pi
         likeliest = np.argsort(-mean_pi[-1])[:MAX_LINES] if len(mean_pi) else range(min(config.arms, MAX_LINES))
-        lines = [Line(f"π{arm + 1}", mean_pi[:, arm]) for arm in sorted(likeliest)]
-        return lines, f"π of each arm, {runs}", (0.0, 1.0)
-    return [Line(describe(r.config), r.pi_optimal) for r in results], f"π(optimal arm), {runs}", (0.0, 1.0)
+        return [(f"π{arm + 1}", mean_pi[:, arm]) for arm in sorted(likeliest)], f"π of each arm, {runs}", (0.0, 1.0)
+    return [(describe(r.config), r.pi_optimal) for r in results], f"π(optimal arm), {runs}", (0.0, 1.0)
 
 
 def bar(fraction: float, width: int) -> str:

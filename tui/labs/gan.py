@@ -27,18 +27,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 from textual.worker import get_current_worker
 
-from core.gan.config import GanConfig
-from core.gan.equilibrium import equilibrium
 from core.gan.class_view import classes_at_a_glance, one_class
+from core.gan.config import GanConfig
 from core.gan.events import Event, Failed, Finished, Notice
 from core.gan.history import SNAPSHOT_EPOCHS, RunHistory
+from core.gan.objective_facts import OBJECTIVE_FACTS, ObjectiveFacts
 from core.gan.sample_view import corner_tiles, readable_count, tile_size
 from core.gan.settings import REAL_SETS, SETTINGS
+from tui.labs.lab_pane import LabPane
 from tui.presets import config_from_mapping, load_preset, preset_names
 from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart
 from tui.widgets.config_form import ConfigForm
 from tui.widgets.halfblock import HalfBlockImage
-from tui.widgets.series_chart import Level, Line, SeriesChart
+from tui.widgets.series_chart import PALETTE, Level, Line, SeriesChart
 
 EVALUATOR_MINUTES = {"mnist": "under a minute", "fashion-mnist": "a few minutes", "cifar10": "several minutes"}
 
@@ -51,12 +52,13 @@ COMPACT_WIDTH, COMPACT_HEIGHT = 90, 22   # the pane's own size (80x24 gives 78x2
 FORM_BESIDE_RUN_WIDTH = 150   # narrower than this, the form steps aside while a run trains (f brings it back)
 ZOOMS = ("fit", 2, 4, 8)      # images per side of the sample grid shown, cycled with z; "fit": as many as read well
 CLASS_CHOICES = (("3 of each class", "all"), *((f"class {k}", str(k)) for k in range(10)))  # conditional runs
+# Overlaid runs of different objectives share no reference line and no [0, 1] scale.
+MIXED_OBJECTIVES = ObjectiveFacts({}, None, None, None, probabilities=False)
 
 # Chart colours: (bright, faint) pairs; faint draws the raw trace behind the smoothed one.
 D_COLOUR, G_COLOUR = (90, 160, 255), (255, 160, 60)
 REAL_COLOUR, FAKE_COLOUR = (90, 210, 120), (240, 90, 90)
 LEVEL_COLOUR = (150, 150, 150)
-RUN_COLOURS = ((90, 160, 255), (255, 160, 60), (90, 210, 120), (240, 90, 90), (190, 130, 255), (240, 220, 90))
 
 
 def faint(colour: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -107,7 +109,7 @@ class GanSession:
     watch: tuple[str, ...] = ()
 
 
-class GanPane(Horizontal, can_focus=True):
+class GanPane(Horizontal, LabPane, can_focus=True):
     """Form on the left, the run on the right: status, loss and D-output charts, samples and snapshots."""
 
     BINDINGS = [
@@ -471,9 +473,10 @@ class GanPane(Horizontal, can_focus=True):
         loss_chart, d_chart = self.query_one("#loss-chart", SeriesChart), self.query_one("#d-chart", SeriesChart)
         objectives = {config.objective for config in self.run_configs} or {self.config.objective}
         objective = next(iter(objectives)) if len(objectives) == 1 else None
-        reference = equilibrium(objective or "mse")  # runs with different objectives share no reference line
-        loss_levels = [] if reference.d_loss is None else [Level(reference.d_loss, level_label(reference.d_loss), LEVEL_COLOUR)]
-        d_levels = [] if reference.d_output is None else [Level(reference.d_output, "½", LEVEL_COLOUR)]
+        facts = OBJECTIVE_FACTS.get(objective, MIXED_OBJECTIVES)
+        d_loss, d_output = facts.equilibrium_d_loss, facts.equilibrium_d_output
+        loss_levels = [] if d_loss is None else [Level(d_loss, level_label(d_loss), LEVEL_COLOUR)]
+        d_levels = [] if d_output is None else [Level(d_output, "½", LEVEL_COLOUR)]
         if len(self.histories) <= 1:
             history = self.histories[0] if self.histories else RunHistory()
             loss_lines = smoothed_pair(history.d_loss, D_COLOUR, "D") + smoothed_pair(history.g_loss, G_COLOUR, "G")
@@ -481,15 +484,13 @@ class GanPane(Horizontal, can_focus=True):
         else:
             loss_lines, d_lines = [], []
             for index, (history, name) in enumerate(zip(self.histories, self.run_names)):
-                colour = RUN_COLOURS[index % len(RUN_COLOURS)]
+                colour = PALETTE[index % len(PALETTE)]
                 loss_lines += [Line(history.d_loss.x, history.d_loss.smooth, colour, f"{name} D"),
                                Line(history.g_loss.x, history.g_loss.smooth, faint(colour), f"{name} G")]
                 d_lines += [Line(history.d_real.x, history.d_real.smooth, colour, f"{name} D(x)"),
                             Line(history.d_fake.x, history.d_fake.smooth, faint(colour), f"{name} D(G(z))")]
-        d_title = {"wgan": "critic scores", "wgan-gp": "critic scores", "mse": "no discriminator (mse)"}.get(objective, "D(x) and D(G(z))")
         loss_chart.show(loss_lines, loss_levels, title="losses (smoothed; raw faint)" if len(self.histories) <= 1 else "losses")
-        probabilities = objective in ("minimax", "nonsat", "unrolled")  # D outputs sigmoid probabilities
-        d_chart.show(d_lines, d_levels, title=d_title, y_limits=(0.0, 1.0) if probabilities else None)
+        d_chart.show(d_lines, d_levels, title=facts.d_chart_title, y_limits=(0.0, 1.0) if facts.probabilities else None)
         self._plot_evaluation()
 
     def _plot_evaluation(self) -> None:

@@ -14,12 +14,12 @@ from functools import lru_cache
 import numpy as np
 from rich.text import Text
 from textual import work
-from textual.worker import get_current_worker
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Input, Label, Select, Static
+from textual.worker import get_current_worker
 
 from core.errors import InvalidSetting
 from core.minmax import (
@@ -43,6 +43,7 @@ from core.minmax import (
 )
 from core.settings import format_value, parse_text
 from tui.labs.field_focus import FieldFocus
+from tui.labs.lab_pane import LabPane
 from tui.preset_notes import preset_help, preset_toast
 from tui.presets import Preset, config_from_mapping, load_preset, preset_names
 from tui.widgets.float_slider import FloatSlider
@@ -101,7 +102,7 @@ def thinned(count: int, most: int = MAX_DRAWN_POINTS) -> slice:
     return slice(None, None, stride if stride % 2 else stride + 1)
 
 
-class SaddlePane(Vertical, FieldFocus, can_focus=True):
+class SaddlePane(Vertical, FieldFocus, LabPane, can_focus=True):
     """Draws a core.minmax run; every computation is core's."""
 
     BINDINGS = [

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
 from core.gan.events import Evaluation
+from tui.widgets.series_chart import end_ticks, tick_label
 
 BAR_STYLE = "rgb(90,160,255)"
 MISSING_STYLE = "rgb(240,90,90)"  # classes or modes below the covered line
@@ -156,5 +157,5 @@ class CoverageChart(_DirtyPlot):
             plt.plot(x, y, marker="braille", color=CFD_COLOUR, label="cFD", yside="right")
         plt.title(f"{name} covered" + ("" if points else ", cFD"))
         plt.xlabel("step")
-        ticks = np.unique(np.rint(np.linspace(covered.x[0], covered.x[-1], max(2, min(4, self.size.width // 14)))))
-        plt.xticks(ticks.tolist(), [f"{tick:,.0f}" for tick in ticks])
+        ticks = end_ticks(covered.x[0], covered.x[-1], max(2, min(4, self.size.width // 14)))
+        plt.xticks(ticks, [tick_label(tick) for tick in ticks])

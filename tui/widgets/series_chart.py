@@ -1,30 +1,46 @@
-"""A plotext line chart for live series: rebuilt at most a few times a second, never on the event loop.
+"""The line chart of every lab's live series: rebuilt at most a few times a second, never on the event loop.
 
-`show` only stores what to draw and marks the chart dirty. A timer starts a rebuild when the chart
-is dirty; the rebuild runs in a thread worker: plotext's canvas, the parse of its ANSI output and
-the cut into one Strip per line (together tens of milliseconds). The event loop only swaps the
+`show` stores what to draw and starts a rebuild, or, within 1/redraws_per_second of the last one or
+while one is running, marks the chart dirty for a timer to rebuild once that time is up. The rebuild
+runs in a thread worker: plotext's canvas, the parse of its ANSI output and the cut into one Strip
+per line (together tens of milliseconds). The event loop only swaps the
 strips in, so a key press never waits behind a plot. Each line is downsampled to about two points
-per column first, so a rebuild costs the same after a million steps as after a hundred.
+per column first (core.series.downsample), so a rebuild costs the same after a million steps as
+after a hundred.
+
+Two axis styles: "fitted" (the x axis spans the data, ticked at its ends and evenly between; y is
+plotext's unless limits are given) for runs whose length grows, and "round" (x spans the given
+limits, both axes ticked at round numbers) for a simulation of known length.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from rich.console import Console
 from rich.text import Text
 from textual import work
 from textual.strip import Strip
+from textual.worker import Worker
 from textual_plotext import PlotextPlot
 
-from core.series import downsample
+from core.series import Summary, downsample
 
 Colour = tuple[int, int, int]
+Axes = Literal["fitted", "round"]
 _PLOTEXT = threading.Lock()
+# line colours in order, as RGB so that plotext and rich draw the same colour
+PALETTE: tuple[Colour, ...] = (
+    (0, 175, 255), (255, 135, 0), (95, 215, 95), (215, 95, 215), (255, 215, 0),
+    (0, 215, 175), (255, 95, 95), (175, 135, 255), (175, 175, 175), (135, 95, 0),
+)
 
 
 @dataclass(frozen=True)
@@ -54,40 +70,57 @@ class _Figure:
     x_label: str
     lines: tuple[tuple[np.ndarray, np.ndarray, Colour, str | None], ...]
     levels: tuple[Level, ...]
+    x_limits: tuple[float, float] | None
     y_limits: tuple[float, float] | None
     width: int
     height: int
     theme: str
+    summary: Summary
+    axes: Axes
 
 
 class SeriesChart(PlotextPlot):
-    REDRAWS_PER_SECOND = 2
+    """Lines (labelled in plotext's legend unless `legend` is False: then the caller draws legend_text beside
+    the chart, where it never covers a line), summarised per column by `summary`, on `axes`."""
 
-    def __init__(self, title: str = "", *, x_label: str = "step", id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, title: str = "", *, x_label: str = "step", summary: Summary = "minmax", axes: Axes = "fitted",
+                 legend: bool = True, redraws_per_second: float = 2, id: str | None = None,
+                 classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.title = title
         self.x_label = x_label
+        self.summary, self.axes, self.legend = summary, axes, legend
+        self.redraws_per_second = redraws_per_second
         self.lines: list[Line] = []
         self.levels: list[Level] = []
+        self.x_limits: tuple[float, float] | None = None
         self.y_limits: tuple[float, float] | None = None
         self.redraws = 0
         self._dirty = True
         self._drawn: list[Strip] = []
+        self._built_at = -math.inf
+        self._building: Worker | None = None
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.set_interval(1 / self.REDRAWS_PER_SECOND, self.redraw_if_dirty)
+        self.set_interval(1 / (2 * self.redraws_per_second), self._redraw_when_due)
 
     def show(self, lines: Sequence[Line], levels: Sequence[Level] = (), title: str | None = None,
-             y_limits: tuple[float, float] | None = None) -> None:
-        """Draw these lines and levels at the next rebuild; y_limits fixes the y axis (None: fit the data)."""
-        self.lines, self.levels, self.y_limits = list(lines), list(levels), y_limits
+             y_limits: tuple[float, float] | None = None, x_limits: tuple[float, float] | None = None) -> None:
+        """Draw these lines and levels at the next rebuild; the limits fix an axis (None: fit the data)."""
+        self.lines, self.levels, self.x_limits, self.y_limits = list(lines), list(levels), x_limits, y_limits
         if title is not None:
             self.title = title
         self._dirty = True
+        self._redraw_when_due()
 
     def on_resize(self) -> None:
         self._dirty = True  # the plot is built for a size, and the points worth drawing follow the width
+
+    def _redraw_when_due(self) -> None:
+        building = self._building is not None and not self._building.is_finished  # the next waits: none is lost
+        if not building and time.monotonic() - self._built_at >= 1 / self.redraws_per_second:
+            self.redraw_if_dirty()
 
     def redraw_if_dirty(self) -> None:
         width, height = self.size
@@ -95,9 +128,12 @@ class SeriesChart(PlotextPlot):
             return
         self._dirty = False
         self.redraws += 1
-        lines = tuple((line.x, line.y, line.colour, line.label) for line in self.lines)
+        self._built_at = time.monotonic()
+        lines = tuple((line.x, line.y, line.colour, line.label if self.legend else None) for line in self.lines)
         theme = self._get_plotext_theme_name(self.app.theme)
-        self._rebuild(_Figure(self.title, self.x_label, lines, tuple(self.levels), self.y_limits, width, height, theme))
+        figure = _Figure(self.title, self.x_label, lines, tuple(self.levels), self.x_limits, self.y_limits,
+                         width, height, theme, self.summary, self.axes)
+        self._building = self._rebuild(figure)
 
     @work(thread=True, exclusive=True, group="chart", exit_on_error=False)  # a failed build keeps the last plot
     def _rebuild(self, figure: _Figure) -> None:
@@ -136,17 +172,80 @@ def _build(plt, figure: _Figure) -> Text:
     plt.xlabel(figure.x_label)
     max_points = 2 * max(figure.width, 10)
     x_range: list[float] = []
+    y_range: list[float] = []
     for x, y, colour, label in figure.lines:
-        x, y = downsample(x, y, max_points)
+        x, y = downsample(x, y, max_points, figure.summary)
         if len(x):
             plt.plot(x.tolist(), y.tolist(), marker="braille", color=colour, label=label)
             x_range += [float(x[0]), float(x[-1])]
-    if x_range:
+            y_range += [float(y.min()), float(y.max())]
+    if not x_range and figure.axes == "fitted":
+        return Text.from_ansi(plt.build())
+    if figure.axes == "round":
+        low, high = figure.x_limits or ((min(x_range), max(x_range)) if x_range else (0.0, 1.0))
+        _round_axes(plt, (low, high), figure.y_limits or ((min(y_range), max(y_range)) if y_range else (0.0, 1.0)))
+    else:
         low, high = min(x_range), max(x_range)
-        for level in figure.levels:
-            plt.plot([low, high], [level.y, level.y], marker="braille", color=level.colour, label=level.label)
-        ticks = np.unique(np.rint(np.linspace(low, high, max(2, min(5, figure.width // 14)))))
-        plt.xticks(ticks.tolist(), [f"{tick:,.0f}" for tick in ticks])
+        ticks = end_ticks(low, high, max(2, min(5, figure.width // 14)))
+        plt.xticks(ticks, [tick_label(tick) for tick in ticks])
         if figure.y_limits:
             plt.ylim(*figure.y_limits)
+    for level in figure.levels:
+        plt.plot([low, high], [level.y, level.y], marker="braille", color=level.colour, label=level.label)
     return Text.from_ansi(plt.build())
+
+
+def _round_axes(plt, x_limits: tuple[float, float], y_span: tuple[float, float]) -> None:
+    """x over its limits, y over at least `y_span`, both ticked at round numbers (every figure sets its own:
+    plotext keeps the last ticks and limits until told otherwise)."""
+    plt.xlim(*x_limits)
+    x_ticks = [tick for tick in round_ticks(*x_limits, most=5) if tick <= x_limits[1]]
+    plt.xticks(x_ticks, [tick_label(tick) for tick in x_ticks])
+    y_ticks = round_ticks(*y_span)
+    plt.ylim(y_ticks[0], y_ticks[-1])
+    plt.yticks(y_ticks, [tick_label(tick) for tick in y_ticks])
+
+
+def round_ticks(low: float, high: float, most: int = 4) -> list[float]:
+    """Evenly spaced round ticks (1, 2, 2.5 or 5 × 10^k apart) from at or below `low` to at or above
+    `high`, at most `most` + 1 of them."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return [0.0, 1.0]
+    if high - low <= 1e-9 * max(1.0, abs(high)):  # a flat line: a unit-wide band around it
+        low, high = low - 0.5, high + 0.5
+    decade = 10.0 ** np.floor(np.log10((high - low) / most))
+    for spacing in (decade * factor for factor in (1, 2, 2.5, 5, 10, 20, 25, 50)):
+        first, last = np.floor(low / spacing + 1e-9), np.ceil(high / spacing - 1e-9)
+        if last - first <= most:
+            break
+    return [round(float(k * spacing), 12) + 0.0 for k in np.arange(first, last + 1)]
+
+
+def end_ticks(low: float, high: float, count: int) -> list[float]:
+    """`count` whole-number ticks from `low` to `high`, evenly spaced (fewer where they would coincide): an
+    axis that grows with a run is labelled where it starts, where it has got to and evenly between."""
+    return np.unique(np.rint(np.linspace(low, high, count))).tolist()
+
+
+def tick_label(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:g}"
+
+
+def legend_text(lines: Sequence[Line], width: int = 0) -> Text:
+    """A ━ in each line's colour and its label, for a Static beside the chart. Entries are packed into
+    lines of at most `width` cells (0: one line), so a colour mark never wraps away from its label."""
+    legend = Text(no_wrap=True, overflow="ellipsis")
+    used = 0
+    for line in lines:
+        label = line.label or ""
+        entry = 3 + len(label)
+        if used and width and used + 2 + entry > width:
+            legend.append("\n")
+            used = 0
+        elif used:
+            legend.append("  ")
+            used += 2
+        legend.append("━━ ", style="rgb({},{},{})".format(*line.colour))
+        legend.append(label)
+        used += entry
+    return legend

@@ -17,12 +17,12 @@ of them; a single run is the same code with runs = 1.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.errors import InvalidSetting
+from core.settings import Setting
 
 MAX_ARMS = 100
 MAX_COMPARED_STEP_SIZES = 6
@@ -115,6 +115,31 @@ class BanditConfig:
         return max(1, len(self.compare_eta)) * (2 if self.compare_baseline else 1)
 
 
+SETTINGS: tuple[Setting, ...] = (
+    Setting("arms", "int", "arms", f"number of arms k, 2 to {MAX_ARMS}", metavar="K"),
+    Setting("q", "list", "q*", "true arm means, e.g. 1,0.9,0.1; 'draw' draws q*_i ~ N(μ, 1) for every run",
+            none_word="draw", metavar="Q1,Q2,..."),
+    Setting("mean", "float", "μ", "mean of the drawn q* (the textbook testbed uses 0; Figure 2.5 uses 4)",
+            metavar="MU"),
+    Setting("noise", "float", "σ", "reward noise: a pull pays q*_a + N(0, σ²); 0 makes rewards exact",
+            metavar="SIGMA"),
+    Setting("eta", "float", "η", "step size η > 0", metavar="ETA"),
+    Setting("decay", "float", "decay", "η_t = η / (1 + t·decay); 0 keeps η constant", metavar="D"),
+    Setting("tau", "float", "τ", "entropy bonus τ ≥ 0: adds τ·∇H(π) to every update", metavar="T"),
+    Setting("theta", "list", "θ0", "starting preferences, e.g. 0,5,0 (default: all 0)",
+            metavar="T1,T2,..."),
+    Setting("baseline", "flag", "baseline", "subtract the mean of earlier rewards from R (Sutton and Barto's "
+            "baseline)"),
+    Setting("exact", "flag", "exact", "follow the exact expected gradient ∇(π·q*): no pulls, no noise"),
+    Setting("runs", "int", "runs", "independent runs averaged in the plots; the bars show run 1"),
+    Setting("steps", "int", "steps", "pulls per run"),
+    Setting("seed", "int", "seed", "seed for q* and every pull: same seed, same numbers"),
+    Setting("compare_eta", "list", "compare η", "one curve per step size, e.g. 0.1,0.4 (default: one, at η)",
+            empty=(), metavar="ETA1,ETA2,..."),
+    Setting("compare_baseline", "flag", "± baseline", "run every curve with and without the baseline"),
+)
+
+
 def variants(config: BanditConfig) -> tuple[BanditConfig, ...]:
     """The configs a comparison runs, baseline first then each step size (Figure 2.5's
     legend order); just (config,) when nothing is compared."""
@@ -129,21 +154,6 @@ def describe(config: BanditConfig) -> str:
     if config.exact:
         return f"η={config.eta:g}, exact gradient"
     return f"η={config.eta:g}, " + ("baseline" if config.baseline else "no baseline")
-
-
-def parse_values(text: str, field: str, none_word: str = "") -> tuple[float, ...] | None:
-    """Numbers separated by commas or spaces, e.g. "1, 0.9, 0.1"; a blank (or `none_word`,
-    such as "draw") gives None."""
-    text = text.strip()
-    if not text or text.lower() == none_word:
-        return None
-    try:
-        return tuple(float(part) for part in re.split(r"[,\s]+", text.strip(", ")))
-    except ValueError:
-        also = f", or {none_word!r}" if none_word else ""
-        raise InvalidSetting(
-            field, f"must be numbers separated by commas, e.g. 1,0.9,0.1{also} (got {text!r})"
-        ) from None
 
 
 def _require(ok: bool, field: str, message: str) -> None:

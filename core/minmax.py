@@ -19,6 +19,7 @@ from typing import Literal, Union
 import numpy as np
 
 from core.errors import InvalidSetting
+from core.settings import Setting
 
 GameName = Literal["quadratic", "bilinear", "dirac"]
 MethodName = Literal["gd", "gda", "alt-gda", "ogda", "extragradient", "consensus", "r1"]
@@ -114,33 +115,20 @@ class SaddleConfig:
         object.__setattr__(self, "start", start)
 
 
-NUMBER_FIELDS = ("eta", "a", "b", "gamma")
-
-
-def parse_setting(name: str, text: str) -> float | int | tuple[float, float] | str:
-    """A user's text for the SaddleConfig field `name` as the value the field holds.
-
-    Numbers for eta, a, b and gamma, a whole number for steps, 'x,y' for start; game and method
-    stay text. Only the form is checked here; SaddleConfig checks the ranges.
-    """
-    text = text.strip()
-    try:
-        if name in NUMBER_FIELDS:
-            return float(text)
-        if name == "steps":
-            return int(text)
-    except ValueError:
-        kind = "a whole number" if name == "steps" else "a number"
-        raise InvalidSetting(name, f"must be {kind} (got {text!r})") from None
-    if name == "start":
-        parts = text.split(",")
-        try:
-            if len(parts) == 2:
-                return float(parts[0]), float(parts[1])
-        except ValueError:
-            pass
-        raise InvalidSetting(name, f"must be two numbers x,y such as 1,1 (got {text!r})")
-    return text
+SETTINGS: tuple[Setting, ...] = (
+    Setting("game", "choice", "game", "the game f(x, y); x minimises, y maximises", GAMES),
+    Setting("method", "choice", "method", "the update rule for both players", METHODS),
+    Setting("eta", "float", "η", f"step size η, 0 < η ≤ {ETA_MAX:g}"),
+    Setting("steps", "int", "N", f"number of steps N, 1 to {STEPS_MAX}"),
+    Setting("a", "float", "a", "curvature a of the quadratic game a x² − b y², > 0",
+            used_when=lambda config: config.game == "quadratic"),
+    Setting("b", "float", "b", "curvature b of the quadratic game a x² − b y², > 0",
+            used_when=lambda config: config.game == "quadratic"),
+    Setting("gamma", "float", "γ", "strength γ of the consensus or R1 regulariser, ≥ 0",
+            used_when=lambda config: config.method in REGULARISED),
+    Setting("start", "list", "start", "start point x,y", metavar="X,Y", typed_as="two numbers x,y such as 1,1",
+            separator=","),
+)
 
 
 @dataclass(frozen=True)

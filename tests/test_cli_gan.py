@@ -66,12 +66,12 @@ def test_an_interrupt_finishes_the_step_and_writes_a_final_checkpoint(tmp_path):
     (["--model", "dcgan", "--data", "ring8"], "--model: dcgan needs image data"),
     (["--lr-d", "-1"], "--lr-d: must be in (0, inf)"),
     (["--precision", "bf16", "--device", "cpu"], "--precision: bf16 mixed precision runs on CUDA only"),
-    (["--sample-epochs", "1,x"], "--sample-epochs: must be whole numbers separated by commas"),
+    (["--sample-epochs", "1,x"], "--sample-epochs: must be whole epoch numbers separated by commas"),
     (["--data", "fashion-mnist", "--data-dir", "/nonexistent"], "--data-dir:"),
     (["--resume", "/nonexistent/run"], "--resume: /nonexistent/run is not a run folder"),
     (["--preset", "nope"], "--preset: no preset or file 'nope'"),
     (["--epochs", "2", "--max-steps", "3"], "not allowed with argument"),
-    (["--batch", "many"], "invalid int value: 'many'"),
+    (["--batch", "many"], "--batch: must be a whole number (got 'many')"),
 ])
 def test_bad_values_exit_2_with_a_message(capsys, argv, message):
     with pytest.raises(SystemExit) as exit_info:

@@ -86,6 +86,7 @@ def test_the_summary_names_the_status_and_the_boundary(capsys):
      (["--steps", "1000000"], "--steps: must be between 1 and 10000"),
      (["--steps", "ten"], "--steps: must be a whole number"),
      (["--start", "1"], "--start: must be two numbers x,y"),
+     (["--start", "1;1"], "--start: must be two numbers x,y such as 1,1"),
      (["--gamma", "-1"], "--gamma: must be between 0 and 100"),
      (["--game", "chess"], "--game: must be one of quadratic, bilinear, dirac"),
      (["--method", "adam"], "--method: must be one of gd, gda"),

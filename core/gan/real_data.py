@@ -158,11 +158,38 @@ def _download(name: str, root: Path, train: bool) -> None:
         ) from error
 
 
+def _folder_needed(name: str) -> InvalidSetting:
+    return InvalidSetting("data_dir", f"{name} is read from a folder: give the folder holding "
+                          f"{_expected_files(name)}, or turn on download (--download) to fetch them into it")
+
+
+def _not_found(name: str, dirs: list[Path], download: bool) -> InvalidSetting:
+    searched = ", ".join(f"{d}{'' if d.is_dir() else ' (no such folder)'}" for d in dirs)
+    return InvalidSetting("data_dir", f"no {name} files found: expected {_expected_files(name)}; looked in "
+                          f"{searched}" + ("" if download else "; turn on download (--download) to fetch them"))
+
+
+def _holds_a_split(name: str, directory: Path) -> bool:
+    """Whether `directory` has the files of either split (by name only; read_real reads them)."""
+    if name == "cifar10":
+        return any((directory / file).is_file() for files in CIFAR_FILES.values() for file in files)
+    return any(all(_find(directory, file) for file in files) for files in IDX_FILES.values())
+
+
+def check_data_folder(name: str, data_dir: str | None, download: bool) -> None:
+    """Refuse a folder where read_real would find no files of `name`, with the message it would give, without
+    reading anything: cheap enough to run as a path is typed. With `download`, missing files are fetched."""
+    if data_dir is None:
+        raise _folder_needed(name)
+    dirs = search_dirs(name, Path(data_dir).expanduser())
+    if not download and not any(_holds_a_split(name, directory) for directory in dirs):
+        raise _not_found(name, dirs, download)
+
+
 def read_real(name: str, data_dir: str | Path | None, train: bool, download: bool) -> tuple[np.ndarray, np.ndarray]:
     """uint8 images (N, C, H, W) and int labels (N,) of `name` from `data_dir` (see the module docstring)."""
     if data_dir is None:
-        raise InvalidSetting("data_dir", f"{name} is read from a folder: give the folder holding "
-                             f"{_expected_files(name)}, or add --download to fetch them into it")
+        raise _folder_needed(name)
     if not str(data_dir).strip():
         raise InvalidSetting("data_dir", "must not be empty: give the folder holding the files")
     root = Path(data_dir).expanduser()
@@ -179,9 +206,7 @@ def read_real(name: str, data_dir: str | Path | None, train: bool, download: boo
     if found is None:
         found = read(dirs, other)
     if found is None:
-        searched = ", ".join(f"{d}{'' if d.is_dir() else ' (no such folder)'}" for d in dirs)
-        raise InvalidSetting("data_dir", f"no {name} files found: expected {_expected_files(name)}; looked in "
-                             f"{searched}" + ("" if download else "; add --download to fetch them"))
+        raise _not_found(name, dirs, download)
     images, labels = found
     if labels.size and (labels.min() < 0 or labels.max() >= NUM_CLASSES):
         raise InvalidSetting("data_dir", f"{name} labels must lie in 0..{NUM_CLASSES - 1}, "

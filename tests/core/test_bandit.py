@@ -15,7 +15,6 @@ from core.bandit import (
     entropy_gradient,
     expected_direction,
     log_policy,
-    parse_values,
     policy,
     reinforce_direction,
     run_testbed,
@@ -305,12 +304,3 @@ def test_figure_2_5_variants_come_in_the_books_legend_order():
     ]
     assert all(v.mean == 4.0 and v.curves == 1 for v in variants(config))
     assert variants(BanditConfig(eta=0.3)) == (BanditConfig(eta=0.3),)
-
-
-def test_parse_values_reads_what_a_user_types():
-    assert parse_values(" 1, 0.9 0.1 ", "q") == (1.0, 0.9, 0.1)
-    assert parse_values("draw", "q", none_word="draw") is None
-    assert parse_values("", "theta") is None
-    with pytest.raises(InvalidSetting) as refused:
-        parse_values("1,x", "q", none_word="draw")
-    assert refused.value.field == "q" and "or 'draw' (got '1,x')" in refused.value.message

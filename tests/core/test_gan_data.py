@@ -12,6 +12,7 @@ import torch
 from core.errors import InvalidSetting
 from core.gan.data import DATASETS, load_data, mixture_modes, mixture_std
 from core.gan.glyphs import render_glyphs
+from core.gan.real_data import check_data_folder
 
 MNIST_T10K = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "mnist-t10k"
 
@@ -278,3 +279,15 @@ def test_every_listed_data_set_is_either_generated_or_read_from_a_folder(tmp_pat
                 load_data(name, tmp_path)
         else:
             assert load_data(name, size=10).x.shape[0] == 10
+
+
+def test_a_folder_is_checked_by_file_names_with_the_message_loading_would_give(tmp_path, no_downloads):
+    with pytest.raises(InvalidSetting) as loading:
+        load_data("mnist", tmp_path)
+    with pytest.raises(InvalidSetting) as checking:
+        check_data_folder("mnist", str(tmp_path), download=False)
+    assert checking.value.field == "data_dir" and checking.value.message == loading.value.message
+    check_data_folder("mnist", str(tmp_path), download=True)  # missing files are what a download is for
+    fake_idx_split(tmp_path / "MNIST" / "raw", "t10k", 3, seed=5)
+    check_data_folder("mnist", str(tmp_path), download=False)
+    assert load_data("mnist", tmp_path).x.shape[0] == 3  # the test split alone loads, as the check promised

@@ -9,7 +9,7 @@ import threading
 import time
 
 import numpy as np
-from textual.widgets import Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from core.gan.config import GanConfig
 from core.gan.events import Failed, Finished, Progress, Samples, Started
@@ -18,6 +18,7 @@ from core.gan.watch import read_png
 from tests.tui.conftest import text_of, type_into, wait_for
 from tui.app import GanTuiApp
 from tui.labs.gan import GanPane, GanSession, RunEvents
+from tui.widgets.config_form import ConfigForm
 
 TINY = GanConfig(max_steps=40, batch=16, z_dim=8, hidden=32, sample_every=10, seed=3, device="cpu")
 
@@ -87,7 +88,7 @@ async def test_a_bad_learning_rate_is_refused_at_the_field_and_nothing_starts():
         assert pane.handle is None and not pane.histories
         await type_into(pilot, "#f-lr_d", "0.001")
         await type_into(pilot, "#f-batch", "32")
-        assert not pane.form_errors and pane.config.lr_d == 0.001 and pane.config.batch == 32
+        assert not app.query_one(ConfigForm).errors and pane.config.lr_d == 0.001 and pane.config.batch == 32
 
 
 async def test_fields_an_objective_does_not_use_are_disabled_not_hidden():
@@ -332,3 +333,45 @@ async def test_a_torn_metrics_line_is_not_trusted_the_records_before_it_show_and
         assert pane.histories[0].failure is None
         await pilot.press("2")
         assert app.active_lab == "saddle"
+
+
+async def test_the_summary_beside_the_form_follows_a_preset():
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert "mlp · nonsat · glyphs" in text_of(app, "#gan-status")
+        app.query_one("#preset", Select).value = "wgan-c0.1"
+        await shows(pilot, "#gan-status", "· wgan · glyphs · lr D 5e-05")
+
+
+async def test_real_data_offers_a_download_box_and_the_folder_is_checked_as_it_is_typed(tmp_path):
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert not app.query_one("#row-download").display  # the glyphs are built in: nothing to download
+        app.query_one("#f-data", Select).value = "mnist"
+        await pilot.pause()
+        assert app.query_one("#row-download").display and not app.query_one("#f-download", Checkbox).value
+        assert "mnist is read from a folder" in text_of(app, "#e-data_dir")
+        await type_into(pilot, "#f-data_dir", str(tmp_path))
+        error = text_of(app, "#e-data_dir")
+        assert "no mnist files found" in error and "t10k-images-idx3-ubyte" in error and str(tmp_path) in error
+        app.query_one(GanPane).focus()
+        await pilot.press("s")
+        assert app.query_one(GanPane).handle is None  # the run would only fail on the missing files
+        app.query_one("#f-download", Checkbox).focus()
+        await pilot.press("space")  # ticked: the files are fetched into the folder when the run starts
+        assert text_of(app, "#e-data_dir").strip() == "" and app.query_one(GanPane).config.download
+        await pilot.press("space")
+        for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+            (tmp_path / name).write_bytes(b"")
+        await type_into(pilot, "#f-data_dir", str(tmp_path))
+        assert text_of(app, "#e-data_dir").strip() == "" and not app.query_one(ConfigForm).errors
+
+
+async def test_more_settings_fold_away_but_open_when_one_of_them_is_refused():
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(GanConfig(precision="bf16"))})  # --precision bf16
+    async with app.run_test(size=(100, 30)) as pilot:
+        more = app.query_one("#more-settings")
+        assert more.collapsed and not app.query_one("#f-precision").region  # folded: not on screen
+        app.query_one("#f-device", Select).value = "cpu"
+        await pilot.pause()
+        assert "bf16 mixed precision runs on CUDA only" in text_of(app, "#e-precision") and not more.collapsed

@@ -10,8 +10,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from core.bandit import BanditConfig, TestbedResult, describe, parse_values, run_testbed, variants
+from core.bandit import SETTINGS, BanditConfig, TestbedResult, describe, run_testbed, variants
 from tui.commands.output import print_json
+from tui.commands.settings_options import add_setting_options, given_settings
 from tui.presets import preset_config
 
 NAME = "bandit"
@@ -19,36 +20,13 @@ SUMMARY = "softmax policy gradient on a k-armed bandit"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    # every default is None so that only the options given replace the preset's values
-    parser.add_argument("--arms", type=int, metavar="K", help="number of arms, 2 to 100 (default 10, or the length of --q)")
-    parser.add_argument("--q", metavar="Q1,Q2,...", help="true arm means q*, or 'draw' to draw q*_i ~ N(mean, 1) per run (default)")
-    parser.add_argument("--mean", type=float, metavar="MU", help="mean μ of the drawn q* (default 0)")
-    parser.add_argument("--noise", type=float, metavar="SIGMA", help="reward noise σ: a pull pays q*_a + N(0, σ²) (default 1)")
-    parser.add_argument("--eta", type=float, help="step size η > 0 (default 0.1)")
-    parser.add_argument("--decay", type=float, metavar="D", help="η_t = η / (1 + t·D); 0 keeps η constant (default 0)")
-    parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, help="subtract the mean of earlier rewards")
-    parser.add_argument("--tau", type=float, metavar="T", help="entropy bonus τ ≥ 0 (default 0)")
-    parser.add_argument("--exact", action=argparse.BooleanOptionalAction, help="follow the exact expected gradient, no sampling")
-    parser.add_argument("--theta", metavar="T1,T2,...", help="starting preferences θ (default all 0)")
-    parser.add_argument("--runs", type=int, help="independent runs (default 2000)")
-    parser.add_argument("--steps", type=int, help="pulls per run (default 1000)")
-    parser.add_argument("--seed", type=int, help="seed for q* and every pull (default 0)")
-    parser.add_argument("--compare-eta", metavar="ETA1,ETA2,...", help="one curve per step size")
-    parser.add_argument("--compare-baseline", action=argparse.BooleanOptionalAction, help="each curve with and without the baseline")
-
-
-SCALAR_OPTIONS = ("arms", "mean", "noise", "eta", "decay", "baseline", "tau", "exact", "runs", "steps", "seed", "compare_baseline")
+    add_setting_options(parser, SETTINGS, defaults=BanditConfig())
+    parser.epilog = "--q or --theta without --arms sets the number of arms to the number of values given."
 
 
 def config_from_args(args: argparse.Namespace) -> BanditConfig | None:
     """The preset (if any) with the options given on top; None opens the app on its default preset."""
-    changes = {name: getattr(args, name) for name in SCALAR_OPTIONS if getattr(args, name) is not None}
-    if args.q is not None:
-        changes["q"] = parse_values(args.q, "q", none_word="draw")
-    if args.theta is not None:
-        changes["theta"] = parse_values(args.theta, "theta")
-    if args.compare_eta is not None:
-        changes["compare_eta"] = parse_values(args.compare_eta, "compare_eta") or ()
+    changes = given_settings(args, SETTINGS)
     if not changes and not args.preset and not args.headless:
         return None
     config = preset_config(BanditConfig, NAME, args.preset) if args.preset else BanditConfig()

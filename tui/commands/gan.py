@@ -12,64 +12,26 @@ from rich.table import Column
 
 from core.errors import InvalidSetting
 from core.gan.config import RESUMABLE, GanConfig
+from core.gan.settings import SETTINGS
 from tui.commands.output import print_json
-from tui.presets import config_from_mapping, preset_config
+from tui.commands.settings_options import add_setting_options, given_settings
+from tui.presets import preset_config
 
 NAME = "gan"
 SUMMARY = "train a GAN (MLP or DCGAN, seven objectives) with live losses and samples"
 
 HEADLESS_SAMPLE_EVERY = 100  # the app's DEFAULT_SAMPLE_EVERY (tui/labs/gan.py), not imported: it would load Textual
 
-_OPTIONS: list[tuple[str, Any, str, str]] = [  # field, type, metavar, help
-    ("model", str, "mlp|conv|dcgan", "generator and discriminator: 3-layer MLPs, a small convolutional pair, or the TensorFlow-tutorial DCGAN"),
-    ("objective", str, "NAME", "minimax, nonsat (default), lsgan, wgan, wgan-gp, mse or unrolled"),
-    ("data", str, "NAME", "glyphs (default, built in), ring8, grid25, mnist, fashion-mnist or cifar10"),
-    ("data_dir", str, "DIR", "folder holding mnist / fashion-mnist / cifar10 files"),
-    ("classifier", str, "PATH", "evaluator saved by `gan-tui classify --out PATH` (default: the cached one)"),
-    ("batch", int, "B", "batch size"),
-    ("z_dim", int, "N", "noise dimension"),
-    ("hidden", int, "N", "MLP hidden width"),
-    ("dropout", float, "P", "discriminator dropout rate (0: off)"),
-    ("optimizer", str, "NAME", "adam, rmsprop or sgd (default: the objective's)"),
-    ("lr_d", float, "X", "discriminator learning rate"),
-    ("lr_g", float, "Y", "generator learning rate"),
-    ("beta1", float, "B1", "Adam's beta1"),
-    ("beta2", float, "B2", "Adam's beta2"),
-    ("d_steps", int, "N", "discriminator updates per step"),
-    ("g_steps", int, "N", "generator updates per step"),
-    ("clip", float, "C", "wgan: clip every critic weight to [-C, C]"),
-    ("gp_lambda", float, "L", "wgan-gp: penalty weight"),
-    ("unroll", int, "K", "unrolled: discriminator steps the generator looks ahead"),
-    ("seed", int, "S", "random seed"),
-    ("device", str, "D", "auto, cpu, cuda or mps"),
-    ("precision", str, "P", "fp32, or bf16 / fp16 mixed precision on CUDA"),
-    ("log_every", int, "N", "read the losses at least every N steps"),
-    ("sample_every", int, "N", "save a sample grid every N steps (default 100; 0: at the end only)"),
-    ("sample_epochs", str, "E,E,...", "also save a sample grid after these epochs (default 1,10,30,50)"),
-    ("checkpoint_every", int, "N", "checkpoint every N steps (0, the default: every 5 minutes of training and at "
-                                    "epoch ends a minute after the last; always at the end)"),
-]
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    for field, kind, metavar, text in _OPTIONS:
-        parser.add_argument(f"--{field.replace('_', '-')}", dest=field, type=kind, metavar=metavar, help=text)
-    for field, text in (("conditional", "condition both networks on the class label (one-hot)"),
-                        ("download", "download mnist / fashion-mnist / cifar10 into --data-dir if missing")):
-        parser.add_argument(f"--{field}", dest=field, action=argparse.BooleanOptionalAction, help=text)
-    end = parser.add_mutually_exclusive_group()
-    end.add_argument("--epochs", type=int, metavar="N", help="train for N passes over the data")
-    end.add_argument("--max-steps", dest="max_steps", type=int, metavar="N", help="train for N steps")
+    add_setting_options(parser, SETTINGS, exclusive=("epochs", "max_steps"))
     parser.add_argument("--out", metavar="DIR", help="the run folder (default runs/<date-time>-...)")
     parser.add_argument("--resume", metavar="DIR", help="continue the run in DIR")
     parser.add_argument("--start", action="store_true", help="in the app: start training at once")
 
 
 def config_from_args(args: argparse.Namespace) -> GanConfig:
-    given = {field: getattr(args, field) for field in (f.name for f in dataclasses.fields(GanConfig))
-             if getattr(args, field, None) is not None}
-    if "sample_epochs" in given:
-        given["sample_epochs"] = _epochs_list(given["sample_epochs"])
+    given = given_settings(args, SETTINGS)
     if "epochs" in given:
         given.setdefault("max_steps", 0)
     if "max_steps" in given:
@@ -79,7 +41,7 @@ def config_from_args(args: argparse.Namespace) -> GanConfig:
     base = GanConfig()
     if args.preset:
         base = preset_config(GanConfig, NAME, args.preset)
-    return config_from_mapping(GanConfig, given, base)
+    return dataclasses.replace(base, **given)
 
 
 def app_config(args: argparse.Namespace, config: GanConfig) -> Any:
@@ -100,14 +62,7 @@ def _resumed_config(args: argparse.Namespace, given: dict[str, Any]) -> GanConfi
     if fixed:
         raise InvalidSetting(fixed[0], "cannot change when resuming: the run keeps its settings; only "
                              + ", ".join(f"--{f.replace('_', '-')}" for f in RESUMABLE) + " can")
-    return config_from_mapping(GanConfig, given, RunDir.open(args.resume).read_config())
-
-
-def _epochs_list(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise InvalidSetting("sample_epochs", f"must be whole numbers separated by commas, e.g. 1,10,30 (got {text!r})") from None
+    return dataclasses.replace(RunDir.open(args.resume).read_config(), **given)
 
 
 def run_headless(args: argparse.Namespace, config: GanConfig, console: Console) -> int:

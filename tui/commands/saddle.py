@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 from rich.console import Console
 from rich.table import Table
 
 from core.minmax import (
-    GAMES,
-    METHODS,
+    SETTINGS,
     SaddleConfig,
     Sweep,
     SweepRange,
     Theory,
     Trajectory,
-    parse_setting,
     simulate,
     sweep,
     theory,
 )
 from tui.commands.output import print_json
-from tui.presets import config_from_mapping, preset_config
+from tui.commands.settings_options import add_setting_options, given_settings
+from tui.presets import preset_config
 
 NAME = "saddle"
 SUMMARY = "gradient descent-ascent on a saddle: step sizes, methods and their theory"
@@ -30,14 +30,8 @@ STATUS_STYLES = {"converged": "bold green", "diverged": "bold red", "cycling": "
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--game", metavar="GAME", help=f"one of {', '.join(GAMES)} (default quadratic)")
-    parser.add_argument("--method", metavar="METHOD", help=f"one of {', '.join(METHODS)} (default gda)")
-    parser.add_argument("--a", metavar="A", help="quadratic game f = a x² − b y²: a > 0 (default 4)")
-    parser.add_argument("--b", metavar="B", help="quadratic game: b > 0 (default 4)")
-    parser.add_argument("--eta", metavar="ETA", help="step size, 0 < η ≤ 10 (default 0.24)")
-    parser.add_argument("--steps", metavar="N", help="number of steps, 1 to 10000 (default 200)")
-    parser.add_argument("--start", metavar="X,Y", help="start point (default 1,1); write --start=-1,1 when x is negative")
-    parser.add_argument("--gamma", metavar="G", help="consensus / R1 strength γ ≥ 0 (default 1)")
+    add_setting_options(parser, SETTINGS, defaults=SaddleConfig())
+    parser.epilog = "Write --start=-1,1 when x is negative: argparse reads -1,1 alone as an option."
     parser.add_argument("--sweep", metavar="LO:HI:N", help="headless: run N step sizes from LO to HI instead of one")
 
 
@@ -45,9 +39,7 @@ def config_from_args(args: argparse.Namespace) -> SaddleConfig:
     config = SaddleConfig()
     if args.preset:
         config = preset_config(SaddleConfig, NAME, args.preset)
-    given = {name: parse_setting(name, text) for name in ("game", "method", "a", "b", "eta", "steps", "start", "gamma")
-             if (text := getattr(args, name)) is not None}
-    config = config_from_mapping(SaddleConfig, given, config)
+    config = replace(config, **given_settings(args, SETTINGS))
     if args.sweep is not None:
         SweepRange.parse(args.sweep)  # refuse a bad range before anything runs
     return config

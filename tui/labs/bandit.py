@@ -16,8 +16,9 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
-from core.bandit import BanditConfig, RunState, Testbed, TestbedResult, describe, parse_values, variants
+from core.bandit import SETTINGS, BanditConfig, RunState, Testbed, TestbedResult, describe, variants
 from core.errors import InvalidSetting
+from core.settings import format_value, parse_text
 from tui.labs.bandit_views import bar_view, plot_lines
 from tui.labs.field_focus import FieldFocus
 from tui.labs.lab_pane import LabPane
@@ -36,28 +37,9 @@ CHUNK_TARGET_S = 0.05  # flat out, steps are made in chunks of about this long
 VIEWS = {"pi": "π", "optimal": "% optimal", "reward": "reward", "regret": "regret"}
 ETA_RANGE = (0.001, 10.0)  # the η slider's log-scale track
 
-# form field -> (label, tooltip); the field names are BanditConfig's
-FIELDS = {
-    "arms": ("arms", "Number of arms k, 2 to 100"),
-    "q": ("q*", "True arm means, e.g. 1,0.9,0.1; 'draw' draws q*_i ~ N(μ, 1) for every run"),
-    "mean": ("μ", "Mean of the drawn q* (the textbook testbed uses 0; Figure 2.5 uses 4)"),
-    "noise": ("σ", "Reward noise: a pull pays q*_a + N(0, σ²); 0 makes rewards exact"),
-    "eta": ("η", "Step size η, log scale; ←/→ nudge, shift+←/→ ten nudges"),
-    "decay": ("decay", "η_t = η / (1 + t·decay); 0 keeps η constant"),
-    "tau": ("τ", "Entropy bonus: adds τ·∇H(π) to every update"),
-    "theta": ("θ0", "Starting preferences, e.g. 0,5,0; blank starts all at 0"),
-    "baseline": ("baseline", "Subtract the mean of earlier rewards from R (Sutton and Barto's baseline)"),
-    "exact": ("exact", "Follow the exact expected gradient ∇(π·q*): no pulls, no noise"),
-    "runs": ("runs", "Independent runs averaged in the plots; the bars show run 1"),
-    "steps": ("steps", "Pulls per run"),
-    "seed": ("seed", "Seed for q* and every pull: same seed, same numbers"),
-    "compare_eta": ("compare η", "One curve per step size, e.g. 0.1,0.4; blank: just the η above"),
-    "compare_baseline": ("± baseline", "Run every curve with and without the baseline"),
-}
-INTEGER_FIELDS = ("arms", "runs", "steps", "seed")
-NUMBER_FIELDS = ("mean", "noise", "decay", "tau")
-LIST_FIELDS = {"q": "draw", "theta": "", "compare_eta": ""}  # field -> the word meaning "none"
-CHECKBOX_FIELDS = ("baseline", "exact", "compare_baseline")
+SETTING_BY_FIELD = {setting.name: setting for setting in SETTINGS}  # each is also its widget's id
+KEY_HINTS = {"eta": "log scale; ←/→ nudge, shift+←/→ ten nudges"}
+INPUT_TYPES = {"int": "integer", "float": "number", "list": "text"}
 BUTTON_TOOLTIPS = {
     "play": "Run to the last step at the chosen speed; again to pause (space)",
     "step": "One pull in every run (→)",
@@ -130,21 +112,21 @@ class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
             yield from self._field("mean", width=5)
             yield from self._field("noise", width=5)
         with Horizontal(classes="bandit-row"):
-            yield Label(FIELDS["eta"][0], classes="heading")
+            yield Label(SETTING_BY_FIELD["eta"].label, classes="heading")
             eta = self.config.eta  # the range stretches to an η given on the command line
             yield FloatSlider(eta, min(ETA_RANGE[0], eta), max(ETA_RANGE[1], eta), log=True, id="eta")
             yield from self._field("decay", width=6)
             yield from self._field("tau", width=6)
         with Horizontal(classes="bandit-row"):
-            yield Checkbox(FIELDS["baseline"][0], self.config.baseline, id="baseline", compact=True)
-            yield Checkbox(FIELDS["exact"][0], self.config.exact, id="exact", compact=True)
+            yield self._checkbox("baseline")
+            yield self._checkbox("exact")
             yield from self._field("theta")
             yield from self._field("seed", width=6)
         with Horizontal(classes="bandit-row"):
             yield from self._field("runs", width=7)
             yield from self._field("steps", width=7)
             yield from self._field("compare_eta")
-            yield Checkbox(FIELDS["compare_baseline"][0], self.config.compare_baseline, id="compare_baseline", compact=True)
+            yield self._checkbox("compare_baseline")
         yield Static(id="bandit-error", classes="field-error")
         with Horizontal(classes="bandit-row", id="bandit-transport"):
             yield Button("▶ Play", id="play", variant="primary", compact=True)
@@ -164,16 +146,21 @@ class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
             yield Static(id="bars")
 
     def _field(self, name: str, width: int | None = None) -> ComposeResult:
-        kind = "integer" if name in INTEGER_FIELDS else "number" if name in NUMBER_FIELDS else "text"
-        yield Label(FIELDS[name][0], classes="heading")
-        field = Input(field_text(self.config, name), id=name, type=kind, compact=True, classes="bandit-field")
+        setting = SETTING_BY_FIELD[name]
+        yield Label(setting.label, classes="heading")
+        field = Input(format_value(setting, getattr(self.config, name)), id=name, type=INPUT_TYPES[setting.kind],
+                      compact=True, classes="bandit-field")
         if width:
             field.styles.width = width + 1
         yield field
 
+    def _checkbox(self, name: str) -> Checkbox:
+        return Checkbox(SETTING_BY_FIELD[name].label, getattr(self.config, name), id=name, compact=True)
+
     def on_mount(self) -> None:
-        for name, (_, tip) in FIELDS.items():
-            self.query_one(f"#{name}").tooltip = tip
+        for name, setting in SETTING_BY_FIELD.items():
+            hint = f" ({KEY_HINTS[name]})" if name in KEY_HINTS else ""
+            self.query_one(f"#{name}").tooltip = setting.tooltip + hint
         for widget_id, tip in BUTTON_TOOLTIPS.items():
             self.query_one(f"#{widget_id}").tooltip = tip
         self.query_one("#views", Tabs).tooltip = "What the plot shows (v)"
@@ -203,11 +190,11 @@ class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
         for field in self.query(".bandit-field"):
             field.remove_class("-invalid")
         try:
-            config = BanditConfig(**{name: self._field_value(name) for name in FIELDS})
+            config = BanditConfig(**{name: self._field_value(name) for name in SETTING_BY_FIELD})
         except InvalidSetting as invalid:
-            if invalid.field in FIELDS and invalid.field != "eta":
+            if invalid.field in SETTING_BY_FIELD and invalid.field != "eta":
                 self.query_one(f"#{invalid.field}").add_class("-invalid")
-            label = FIELDS.get(invalid.field, (invalid.field,))[0]
+            label = SETTING_BY_FIELD[invalid.field].label if invalid.field in SETTING_BY_FIELD else invalid.field
             self._set_error(f"{label}: {invalid.message}; running the last valid settings")
             return
         self._set_error("")
@@ -219,26 +206,15 @@ class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
             self._settle_timer = self.set_timer(SETTLE_S, lambda: self._restart(play=self.playing))
 
     def _field_value(self, name: str) -> object:
-        if name == "eta":
-            return self.query_one("#eta", FloatSlider).value
-        if name in CHECKBOX_FIELDS:
-            return self.query_one(f"#{name}", Checkbox).value
-        text = self.query_one(f"#{name}", Input).value
-        if name in LIST_FIELDS:
-            values = parse_values(text, name, none_word=LIST_FIELDS[name])
-            return values if values is not None or name != "compare_eta" else ()
-        try:
-            return int(text) if name in INTEGER_FIELDS else float(text)
-        except ValueError:
-            kind = "a whole number" if name in INTEGER_FIELDS else "a number"
-            raise InvalidSetting(name, f"must be {kind} (got {text!r})") from None
+        widget = self.query_one(f"#{name}")
+        return parse_text(SETTING_BY_FIELD[name], widget.value) if isinstance(widget, Input) else widget.value
 
     def _fill_form(self, config: BanditConfig) -> None:
-        for name in FIELDS:
+        for name, setting in SETTING_BY_FIELD.items():
             widget = self.query_one(f"#{name}")
             if isinstance(widget, Input):
                 with widget.prevent(Input.Changed):
-                    widget.value = field_text(config, name)
+                    widget.value = format_value(setting, getattr(config, name))
             elif isinstance(widget, Checkbox):
                 with widget.prevent(Checkbox.Changed):
                     widget.value = getattr(config, name)
@@ -431,14 +407,6 @@ class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
         for name in PRESETS.values():
             preset = load_preset("bandit", name)
             yield SystemCommand(f"Bandit: {preset.title}", preset.description, lambda name=name: self.action_preset(name))
-
-
-def field_text(config: BanditConfig, name: str) -> str:
-    """How a config field is written in its input."""
-    value = getattr(config, name)
-    if name in LIST_FIELDS:
-        return LIST_FIELDS[name] if not value else ", ".join(f"{v:g}" for v in value)
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def snapshot_of(generation: int, testbeds: list[Testbed]) -> Snapshot:

@@ -18,32 +18,30 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Label, Select, Static
 from textual.worker import get_current_worker
 
-from core.errors import InvalidSetting
 from core.gan import scatter_colours
 from core.gan.class_view import classes_at_a_glance, one_class
-from core.gan.config import DEVICES, IMAGE_SETS, MODELS, OBJECTIVES, POINT_SETS, GanConfig
+from core.gan.config import GanConfig
 from core.gan.events import Event, Failed, Finished, Notice
 from core.gan.history import SNAPSHOT_EPOCHS, RunHistory
-from core.gan.knobs import unused_settings
 from core.gan.objective_facts import OBJECTIVE_FACTS, ObjectiveFacts
 from core.gan.sample_view import corner_tiles, readable_count, tile_size
+from core.gan.settings import REAL_SETS, SETTINGS
 from tui.labs.lab_pane import LabPane
 from tui.presets import config_from_mapping, load_preset, preset_names
+from tui.widgets.config_form import ConfigForm
 from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart
 from tui.widgets.halfblock import HalfBlockImage
 from tui.widgets.series_chart import PALETTE, Level, Line, SeriesChart
 
-REAL_SETS = tuple(name for name in IMAGE_SETS if name != "glyphs")  # evaluators need the user's files
 EVALUATOR_MINUTES = {"mnist": "under a minute", "fashion-mnist": "a few minutes", "cifar10": "several minutes"}
 
 REDRAW_INTERVAL_S = 0.5       # status line and images: 2 updates a second at most
@@ -69,74 +67,11 @@ def faint(colour: tuple[int, int, int]) -> tuple[int, int, int]:
     return tuple(int(0.4 * channel + 0.6 * 30) for channel in colour)
 
 
-@dataclass(frozen=True)
-class FormField:
-    """One setting on the form: its GanConfig field, how it is typed and what the tooltip says."""
-
-    name: str
-    label: str
-    kind: str                 # "choice", "int", "float", "text", "flag" or "epochs"
-    tooltip: str
-    choices: tuple[str, ...] = ()
-    optional: bool = False    # empty text means None: the objective's default
-
-
-FIELDS = (
-    FormField("model", "model", "choice", "mlp: fully connected; conv: a small convolutional pair for digits; dcgan: the TensorFlow tutorial's convolutional GAN", MODELS),
-    FormField("objective", "objective", "choice", "What D and G minimise: minimax, non-saturating, least squares, WGAN, WGAN-GP, MSE only, unrolled", OBJECTIVES),
-    FormField("data", "data", "choice", "glyphs and the 2-D mixtures need no files; mnist, fashion-mnist and cifar10 read a folder", IMAGE_SETS + POINT_SETS),
-    FormField("data_dir", "data dir", "text", "Folder holding the real data set's files (never downloaded)", optional=True),
-    FormField("conditional", "labels", "flag", "Conditional GAN: both players see the digit's one-hot label"),
-    FormField("lr_d", "lr D", "float", "Discriminator learning rate; empty: the objective's default", optional=True),
-    FormField("lr_g", "lr G", "float", "Generator learning rate; empty: the objective's default", optional=True),
-    FormField("batch", "batch", "int", "Real images per discriminator step"),
-    FormField("d_steps", "D steps", "int", "Discriminator updates per generator update; empty: the objective's default", optional=True),
-    FormField("clip", "clip c", "float", "WGAN: every critic weight is clipped to [-c, c]"),
-    FormField("gp_lambda", "GP λ", "float", "WGAN-GP: weight of the gradient penalty"),
-    FormField("unroll", "unroll k", "int", "Unrolled GAN: discriminator steps the generator looks ahead"),
-    FormField("dropout", "dropout", "float", "Discriminator dropout rate; 0 turns it off"),
-    FormField("z_dim", "z dim", "int", "Length of the noise vector z"),
-    FormField("epochs", "epochs", "int", "Passes over the data; 0: no limit (max steps ends the run)"),
-    FormField("max_steps", "max steps", "int", "Generator steps before the run ends; 0: no limit (epochs ends it)"),
-    FormField("sample_every", "sample every", "int", "Steps between sample grids; 0: only at the snapshot epochs and the end"),
-    FormField("sample_epochs", "snapshots", "epochs", "Epochs whose samples stay on screen side by side, e.g. 1, 10, 30, 50"),
-    FormField("seed", "seed", "int", "Same seed, same run"),
-    FormField("device", "device", "choice", "auto picks CUDA, then MPS, then the CPU", DEVICES),
-)
-FIELD_NAMES = tuple(field.name for field in FIELDS)
-
-
 def with_pane_defaults(config: GanConfig) -> GanConfig:
     """A config as the pane shows it: where it leaves sampling open, samples often enough to watch and
     snapshots at SNAPSHOT_EPOCHS; both stay visible and editable on the form."""
     return replace(config, sample_every=config.sample_every or DEFAULT_SAMPLE_EVERY,
                    sample_epochs=config.sample_epochs or SNAPSHOT_EPOCHS)
-
-
-def field_text(field: FormField, value: Any) -> str:
-    if value is None:
-        return ""
-    if field.kind == "epochs":
-        return ", ".join(map(str, value))
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def parse_field(field: FormField, text: str) -> Any:
-    """The value typed into a text field, or InvalidSetting naming the field."""
-    text = text.strip()
-    if field.optional and not text:
-        return None
-    try:
-        if field.kind == "int":
-            return int(text)
-        if field.kind == "float":
-            return float(text)
-        if field.kind == "epochs":
-            return tuple(int(part) for part in text.replace(",", " ").split())
-    except ValueError:
-        kinds = {"int": "a whole number", "float": "a number", "epochs": "whole epoch numbers, e.g. 1, 10, 30, 50"}
-        raise InvalidSetting(field.name, f"must be {kinds[field.kind]} (got {text!r})") from None
-    return text
 
 
 class RunEvents(Message):
@@ -201,7 +136,6 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         session = config if isinstance(config, GanSession) else GanSession(config or GanConfig())
         self.session = session
         self.config = with_pane_defaults(session.config)
-        self.form_errors: dict[str, str] = {}
         self.watching = bool(session.watch)
         self.histories: list[RunHistory] = []
         self.run_names: list[str] = []
@@ -222,12 +156,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="gan-form"):
             yield Select([(name, name) for name in preset_names("gan")], prompt="preset…", id="preset", compact=True)
-            for field in FIELDS:
-                with Horizontal(classes="form-row"):
-                    yield Label(field.label, classes="heading")
-                    yield self._field_widget(field)
-                yield Static(id=f"e-{field.name}", classes="field-error")
-            yield Static(id="form-error", classes="field-error")
+            yield ConfigForm(SETTINGS, self.config, id="gan-settings")
             with Horizontal(classes="button-row"):
                 yield Button("Start", id="start", variant="primary", compact=True)
                 yield Button("Pause", id="pause", compact=True)
@@ -254,24 +183,13 @@ class GanPane(Horizontal, LabPane, can_focus=True):
                                 yield Label("", id=f"snapshot-label-{index}", classes="image-label")
                                 yield HalfBlockImage(id=f"snapshot-{index}")
 
-    def _field_widget(self, field: FormField) -> Widget:
-        value = getattr(self.config, field.name)
-        widget_id = f"f-{field.name}"
-        if field.kind == "choice":
-            return Select([(choice, choice) for choice in field.choices], value=value, allow_blank=False, id=widget_id, compact=True)
-        if field.kind == "flag":
-            return Checkbox("one-hot class", value, id=widget_id, compact=True)
-        return Input(field_text(field, value), id=widget_id, compact=True)
-
     def on_mount(self) -> None:
-        for field in FIELDS:
-            self.query_one(f"#f-{field.name}").tooltip = field.tooltip
         for widget_id, tip in (("start", "Start training (s)"), ("pause", "Pause or resume (p)"),
                                ("stop", "Stop after this step and save a checkpoint (x)"), ("new", "Clear the run and edit the form (n)"),
                                ("preset", "Fill the form from a shipped preset"),
                                ("class-picker", "A conditional run's samples: three of each class, or all of one (c)")):
             self.query_one(f"#{widget_id}").tooltip = tip
-        self._update_form_state()
+        self._update_controls()
         self.set_interval(REDRAW_INTERVAL_S, self._redraw_if_dirty)
         if self.watching:
             self._start_watching()
@@ -316,69 +234,20 @@ class GanPane(Horizontal, LabPane, can_focus=True):
 
     # --- the form ------------------------------------------------------------------------------------------
 
-    def _read_form(self) -> tuple[GanConfig | None, dict[str, str]]:
-        """The config the form describes, or None and a message per field that is wrong."""
-        values, errors = {}, {}
-        for field in FIELDS:
-            widget = self.query_one(f"#f-{field.name}")
-            try:
-                values[field.name] = widget.value if field.kind in ("choice", "flag") else parse_field(field, widget.value)
-            except InvalidSetting as invalid:
-                errors[field.name] = invalid.message
-        if errors:
-            return None, errors
-        try:
-            return replace(self.config, **values), {}
-        except InvalidSetting as invalid:
-            return None, {invalid.field: invalid.message}
+    @on(ConfigForm.Changed)
+    def _config_changed(self, event: ConfigForm.Changed) -> None:
+        self.config = event.config
+        self._status_dirty = True  # the summary line under the status follows the form
 
-    def _form_changed(self) -> None:
-        config, self.form_errors = self._read_form()
-        if config is not None:
-            self.config = config
-        for field in FIELDS:
-            message = self.form_errors.get(field.name, "")
-            self._set_error(f"e-{field.name}", message)
-            self.query_one(f"#f-{field.name}").set_class(bool(message), "-invalid")
-        stray = {name: message for name, message in self.form_errors.items() if name not in FIELD_NAMES}
-        self._set_error("form-error", "; ".join(f"{name}: {message}" for name, message in stray.items()))
-        self._update_form_state()
-
-    def _set_error(self, error_id: str, message: str) -> None:
-        error = self.query_one(f"#{error_id}", Static)
-        error.update(message)
-        error.set_class(bool(message), "-shown")
-
-    def _update_form_state(self) -> None:
-        """Grey out what this objective and data set ignore, and everything while a run is on."""
+    def _update_controls(self) -> None:
+        """Lock the form and the presets while a run is on; the buttons say what can be done now."""
         running = self._live_running
-        unused = unused_settings(self.config)
-        for field in FIELDS:
-            self.query_one(f"#f-{field.name}").disabled = running or field.name in unused
+        self.query_one(ConfigForm).locked = running
         self.query_one("#preset").disabled = running
-        for name in ("lr_d", "lr_g", "d_steps"):
-            self.query_one(f"#f-{name}", Input).placeholder = f"{self.config.effective(name):g} (default)"
         self.query_one("#start", Button).disabled = running
         self.query_one("#pause", Button).disabled = not running
         self.query_one("#pause", Button).label = "Resume" if self.paused else "Pause"
         self.query_one("#stop", Button).disabled = not running
-
-    def _fill_form(self, config: GanConfig) -> None:
-        for field in FIELDS:
-            widget = self.query_one(f"#f-{field.name}")
-            value = getattr(config, field.name)
-            with widget.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
-                widget.value = value if field.kind in ("choice", "flag") else field_text(field, value)
-        self.config = config
-        self._form_changed()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._form_changed()
-
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        event.stop()
-        self._form_changed()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
@@ -388,12 +257,10 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         elif event.select.id == "class-picker":
             self._drawn_samples = [None] * len(self._drawn_samples)
             self._draw_samples()
-        else:
-            self._form_changed()
 
     def load_preset(self, name: str) -> None:
         preset = load_preset("gan", name)
-        self._fill_form(with_pane_defaults(config_from_mapping(GanConfig, preset.config)))
+        self.query_one(ConfigForm).fill(with_pane_defaults(config_from_mapping(GanConfig, preset.config)))
         self.notify(preset.description or preset.title, title=preset.title)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -413,7 +280,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         if self._live_running:
             self.notify("A run is going: stop it (x) first.", severity="warning")
             return
-        if self.form_errors:
+        if self.query_one(ConfigForm).errors:
             self.notify("Fix the settings marked in red first; nothing was started.", severity="error")
             return
         from core.gan.handle import TrainingHandle
@@ -426,7 +293,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         self.handle = TrainingHandle(config, out=session.out, resume=session.resume)
         self._last_word_seen = False
         self.paused = False
-        self._update_form_state()
+        self._update_controls()
         self._pump_live(self.handle)
 
     @work(thread=True, exclusive=True, group="gan-events", exit_on_error=False)
@@ -456,7 +323,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
             self.handle.pause()
         self.paused = not self.paused
         self._redraw()
-        self._update_form_state()
+        self._update_controls()
 
     def action_stop(self) -> None:
         if not self._live_running:
@@ -483,7 +350,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
             return
         self.handle = None
         self._reset([], [], [])
-        self._update_form_state()
+        self._update_controls()
 
     def prepare_to_quit(self) -> None:
         """The app is quitting: ask the child to stop now, while the app closes its screens."""
@@ -567,7 +434,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         self._status_dirty = True
         if self.histories and self.histories[0].ended and not self.watching:
             self.paused = False
-            self._update_form_state()
+            self._update_controls()
 
     def _redraw_if_dirty(self) -> None:
         if self._status_dirty:

@@ -27,7 +27,7 @@ from core.minmax import (
     GAMES,
     METHOD_TITLES,
     METHODS,
-    REGULARISED,
+    SETTINGS,
     Contour,
     Game,
     SaddleConfig,
@@ -37,11 +37,11 @@ from core.minmax import (
     contours,
     game_of,
     outcome,
-    parse_setting,
     simulate,
     sweep,
     theory,
 )
+from core.settings import format_value, parse_text
 from tui.labs.field_focus import FieldFocus
 from tui.labs.lab_pane import LabPane
 from tui.preset_notes import preset_help, preset_toast
@@ -52,7 +52,7 @@ from tui.widgets.plotext_lines import PlotextLines
 SWEEP_POINTS = 200
 MAX_DRAWN_POINTS = 1000  # longer runs are thinned before plotext sees them
 START_NUDGE = 0.1
-TYPED_FIELDS = ("eta", "steps", "a", "b", "gamma", "start")  # Input ids, named as the config's fields
+TYPED_FIELDS = tuple(setting.name for setting in SETTINGS if setting.kind != "choice")  # Input ids
 OUTCOME_COLOURS = {"converged": "green", "diverged": "red", "cycling": "yellow", "spiralling out": "red",
                    "growing": "red", "not converged yet": "cyan"}
 PLOT_STATUS_COLOURS = {"converged": (80, 200, 120), "diverged": (230, 80, 80), "cycling": (230, 200, 60), "running": (90, 180, 230)}
@@ -63,18 +63,13 @@ CONTOUR_COLOURS = {-1: (60, 90, 150), 0: (100, 100, 100), 1: (150, 75, 60)}  # f
 LOG_FLOOR, LOG_CEILING = 1e-12, 1e7  # the range the log plots show
 MAX_MARKED_POINTS = 120  # iterates drawn as • on top of the path
 
+SETTING_BY_FIELD = {setting.name: setting for setting in SETTINGS}  # each is also its widget's id
 TOOLTIPS = {
     "preset": "Load a preset: the 4x²−4y² homework, bilinear methods, Dirac-GAN (p cycles)",
-    "game": "The game f(x, y); x minimises, y maximises (g cycles)",
-    "method": "The update rule for both players (m cycles)",
     "eta-slider": "Step size η: ←/→ small steps, shift+←/→ large, or click and drag",
-    "eta": "Step size η, exactly (e focuses it); 0 < η ≤ 10",
-    "steps": "Number of steps N, 1 to 10000",
-    "a": "Curvature a of the quadratic game a x² − b y², > 0",
-    "b": "Curvature b of the quadratic game a x² − b y², > 0",
-    "gamma": "Strength γ of the consensus or R1 regulariser, ≥ 0",
-    "start": "Start point x,y (h/l move x, j/k move y by 0.1)",
+    **{setting.name: setting.tooltip for setting in SETTINGS},
 }
+KEY_HINTS = {"game": "g cycles", "method": "m cycles", "eta": "e focuses it", "start": "h/l move x, j/k move y by 0.1"}
 
 
 def eta_span(config: SaddleConfig) -> tuple[float, float]:
@@ -161,20 +156,14 @@ class SaddlePane(Vertical, FieldFocus, LabPane, can_focus=True):
                     yield Label("η", classes="heading")
                     yield FloatSlider(config.eta, step, maximum, step=step, label_format="{:.4g}", id="eta-slider")
                 with Horizontal(classes="control-row"):
-                    yield Label("η =", classes="heading")
-                    yield Input(f"{config.eta:g}", id="eta", compact=True)
-                    yield Label("N", classes="heading short")
-                    yield Input(str(config.steps), id="steps", compact=True)
+                    yield from self._typed_field("eta", label="η =")  # the exact value of the slider above
+                    yield from self._typed_field("steps", short=True)
                 with Horizontal(classes="control-row"):
-                    yield Label("a", classes="heading")
-                    yield Input(f"{config.a:g}", id="a", compact=True)
-                    yield Label("b", classes="heading short")
-                    yield Input(f"{config.b:g}", id="b", compact=True)
-                    yield Label("γ", classes="heading short")
-                    yield Input(f"{config.gamma:g}", id="gamma", compact=True)
+                    yield from self._typed_field("a")
+                    yield from self._typed_field("b", short=True)
+                    yield from self._typed_field("gamma", short=True)
                 with Horizontal(classes="control-row"):
-                    yield Label("start", classes="heading")
-                    yield Input(format_start(config.start), id="start", compact=True)
+                    yield from self._typed_field("start")
                 yield Static(id="saddle-error", classes="field-error")
                 yield Static(id="status")
                 yield Static(id="theory")
@@ -186,11 +175,15 @@ class SaddlePane(Vertical, FieldFocus, LabPane, can_focus=True):
                         yield PlotextLines(id="sweep-plot")
                         yield Static(sweep_key(), id="sweep-key")
 
+    def _typed_field(self, field: str, label: str | None = None, short: bool = False) -> ComposeResult:
+        yield Label(label or SETTING_BY_FIELD[field].label, classes="heading short" if short else "heading")
+        yield Input(format_field(self.config, field), id=field, compact=True)
+
     def on_mount(self) -> None:
         for plot in self.query(PlotextLines):
             plot.theme = "clear"  # no colour codes for the canvas: cheaper to draw, and it follows the app's theme
         for widget_id, tip in TOOLTIPS.items():
-            self.query_one(f"#{widget_id}").tooltip = tip
+            self.query_one(f"#{widget_id}").tooltip = tip + (f" ({KEY_HINTS[widget_id]})" if widget_id in KEY_HINTS else "")
         self._show_relevant_inputs()
         self._redraw()
 
@@ -231,9 +224,8 @@ class SaddlePane(Vertical, FieldFocus, LabPane, can_focus=True):
         self._slider.show(self.config.eta)
 
     def _show_relevant_inputs(self) -> None:
-        for field in ("a", "b"):
-            self.query_one(f"#{field}", Input).disabled = self.config.game != "quadratic"
-        self.query_one("#gamma", Input).disabled = self.config.method not in REGULARISED
+        for field in ("a", "b", "gamma"):
+            self.query_one(f"#{field}", Input).disabled = not SETTING_BY_FIELD[field].used_when(self.config)
 
     def _redraw(self) -> None:
         self._draw_status()
@@ -382,7 +374,7 @@ class SaddlePane(Vertical, FieldFocus, LabPane, can_focus=True):
         if field not in TYPED_FIELDS:
             return
         try:
-            value = parse_setting(field, event.value)
+            value = parse_text(SETTING_BY_FIELD[field], event.value)
         except InvalidSetting as invalid:
             self._set_error(field, invalid.message)
             return
@@ -445,7 +437,7 @@ class SaddlePane(Vertical, FieldFocus, LabPane, can_focus=True):
         x, y = self.config.start
         start = (round(x + dx * START_NUDGE, 10), round(y + dy * START_NUDGE, 10))
         if self._try_config("start", start=start):
-            self._write_input("start", format_start(start))
+            self._write_input("start", format_field(self.config, "start"))
 
     def action_preset(self, name: str) -> None:
         preset = load_preset("saddle", name)
@@ -515,15 +507,8 @@ def sweep_key() -> Text:
     return key
 
 
-def format_start(start: tuple[float, float]) -> str:
-    return f"{start[0]:g},{start[1]:g}"
-
-
 def format_field(config: SaddleConfig, field: str) -> str:
-    value = getattr(config, field)
-    if field == "start":
-        return format_start(value)
-    return str(value) if field == "steps" else f"{value:g}"
+    return format_value(SETTING_BY_FIELD[field], getattr(config, field))
 
 
 def theory_text(known: Theory, eta: float, eta_max: float, width: int) -> Text:

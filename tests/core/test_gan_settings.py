@@ -1,7 +1,7 @@
-"""The settings each run ignores, so the form greys them out."""
+"""The GAN settings schema: which settings each run ignores (the form greys them out)."""
 
 from core.gan.config import GanConfig
-from core.gan.knobs import unused_settings
+from core.gan.settings import unused_settings
 
 
 def test_each_objective_uses_only_its_own_knob():

@@ -1,0 +1,140 @@
+"""The command line and the app's forms read every setting the same way: both are built from one schema per lab.
+
+For each setting of each lab: it is an option and a field; a good text gives the same value in both; a bad
+one makes the command line exit 2 naming the option, and the form show the same words at the field.
+"""
+
+import dataclasses
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+
+from core.bandit import SETTINGS as BANDIT_SETTINGS, BanditConfig
+from core.gan.config import GanConfig
+from core.gan.settings import SETTINGS as GAN_SETTINGS
+from core.minmax import SETTINGS as SADDLE_SETTINGS, SaddleConfig
+from core.settings import Setting, format_value
+from tests.tui.conftest import text_of
+from tui.app import GanTuiApp
+from tui.cli import build_parser, main
+from tui.commands import LAB_COMMANDS
+from tui.widgets.config_form import ConfigForm
+from tui.widgets.float_slider import FloatSlider
+
+LABS = {"gan": (GAN_SETTINGS, GanConfig), "bandit": (BANDIT_SETTINGS, BanditConfig),
+        "saddle": (SADDLE_SETTINGS, SaddleConfig)}
+GOOD_TEXT = {  # where the rule in good_text() would not give a valid value
+    ("gan", "data_dir"): "some/folder",
+    ("gan", "classifier"): "some/evaluator.pt",
+    ("gan", "sample_epochs"): "2 5",
+    ("bandit", "q"): "1 2 3 4 5 6 7 8 9 10",
+    ("bandit", "theta"): "0, 0, 5, 0, 0, 0, 0, 0, 0, 0",
+    ("bandit", "compare_eta"): "0.2,0.3",
+    ("saddle", "start"): "0.5 -2",
+}
+BAD_TEXTS = {"int": ("many", "-1"), "float": ("abc", "nan"), "list": ("1,x",), "epochs": ("1,x", "0")}
+
+
+def good_text(lab: str, setting: Setting, config) -> str:
+    """A valid text that differs from the default, so that reading it changes something."""
+    if (lab, setting.name) in GOOD_TEXT:
+        return GOOD_TEXT[lab, setting.name]
+    value = getattr(config, setting.name)
+    if setting.kind == "int":
+        return str((value or 1) + 1)
+    if setting.kind == "float":
+        return format_value(setting, value / 2 if value else 0.5)
+    return next(choice for choice in reversed(setting.choices) if choice != value)
+
+
+def cases():
+    for lab, (settings, _) in LABS.items():
+        for setting in settings:
+            yield pytest.param(lab, setting, id=f"{lab}-{setting.name}")
+
+
+def cli_config(lab: str, *argv: str):
+    parser, _ = build_parser()
+    args = parser.parse_args([lab, "--headless", *argv])
+    return next(command for command in LAB_COMMANDS if command.NAME == lab).config_from_args(args)
+
+
+def cli_refusal(capsys, lab: str, setting: Setting, text: str) -> str:
+    """What the command line says about `text`, after the option's name; it must exit 2."""
+    with pytest.raises(SystemExit) as exit_info:
+        main([lab, "--headless", f"{setting.option}={text}"])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"error: {setting.option}: " in error, error
+    return error.split(f"{setting.option}: ", 1)[1]
+
+
+class FormOnly(App):
+    def __init__(self, settings, config) -> None:
+        super().__init__()
+        self.settings, self.config = settings, config
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield ConfigForm(self.settings, self.config)
+
+
+def app_for(lab: str) -> App:
+    settings, config_class = LABS[lab]
+    if lab == "gan":
+        return FormOnly(settings, config_class())
+    return GanTuiApp(initial_tab=lab, configs={lab: config_class()})  # the pane's form, from the same defaults
+
+
+def field_of(app, setting: Setting):
+    return app.query_one(f"#f-{setting.name}" if isinstance(app, FormOnly) else f"#{setting.name}")
+
+
+async def enter(pilot, setting: Setting, value) -> None:
+    field = field_of(pilot.app, setting)
+    field.value = float(value) if isinstance(field, FloatSlider) else value  # a slider is dragged, not typed
+    await pilot.pause()
+
+
+def form_state(app, lab: str) -> tuple[object, str]:
+    """The config the form holds now, and every error it shows."""
+    if lab == "gan":
+        form = app.query_one(ConfigForm)
+        return form.config, "\n".join(text_of(app, f"#e-{name}") for name in form.errors)
+    pane = app.query_one(f"#{lab}-pane")
+    return pane.config, text_of(app, f"#{lab}-error")
+
+
+def test_every_config_field_is_a_setting_of_its_lab():
+    for settings, config_class in LABS.values():
+        fields = sorted(field.name for field in dataclasses.fields(config_class))
+        assert sorted(setting.name for setting in settings) == fields
+
+
+@pytest.mark.parametrize("lab, setting", cases())
+async def test_the_command_line_and_the_form_read_a_setting_alike(capsys, lab, setting):
+    _, subparsers = build_parser()
+    assert setting.option in subparsers[lab].format_help()
+    base = LABS[lab][1]()
+    if setting.kind == "flag":
+        entered, from_cli = True, cli_config(lab, setting.option)
+    else:
+        text = good_text(lab, setting, base)
+        entered, from_cli = text, cli_config(lab, f"{setting.option}={text}")
+    if setting.kind == "choice":  # the form offers the choices only
+        assert "'nope'" in cli_refusal(capsys, lab, setting, "nope")
+    refusals = {bad: cli_refusal(capsys, lab, setting, bad) for bad in BAD_TEXTS.get(setting.kind, ())}
+    app = app_for(lab)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await enter(pilot, setting, entered)
+        config, errors = form_state(app, lab)
+        assert errors.strip() == ""
+        assert getattr(config, setting.name) == getattr(from_cli, setting.name) != getattr(base, setting.name)
+        if isinstance(field_of(app, setting), FloatSlider):
+            return
+        for bad, message in refusals.items():
+            await enter(pilot, setting, bad)
+            config, errors = form_state(app, lab)
+            assert message in errors, (bad, message, errors)
+            assert getattr(config, setting.name) == getattr(from_cli, setting.name)  # the last valid value stays

@@ -24,10 +24,11 @@ POINT_SETS = ("ring8", "grid25")  # core.gan.data.MIXTURES; kept here so this mo
 
 # Settings a resumed run may change: where and how long it runs, how often it reports. The rest is the
 # run's own (a different model or objective would not fit its checkpoint).
-RESUMABLE = ("max_steps", "epochs", "device", "log_every", "sample_every", "sample_epochs", "checkpoint_every")
+RESUMABLE = ("max_steps", "epochs", "device", "compile", "log_every", "sample_every", "sample_epochs", "checkpoint_every")
 MAX_SEED = 2**63 - 1  # torch's generators take 64-bit seeds
-# Objectives that differentiate through a gradient: fp16 loss scaling would have to be threaded through it.
-_SECOND_ORDER = ("wgan-gp", "unrolled")
+# Objectives that differentiate through a gradient: fp16 loss scaling would have to be threaded through it,
+# and torch.compile does not compile a double backward.
+SECOND_ORDER = ("wgan-gp", "unrolled")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class GanConfig:
     seed: int = 0
     device: str = "auto"
     precision: str = "fp32"      # bf16 / fp16 autocast, CUDA only
+    compile: bool = False        # torch.compile the training passes (same maths; speed only)
     log_every: int = 100         # read the losses at least every this many steps (and every ~0.1 s)
     sample_every: int = 0        # sample grid every this many steps; 0: only at sample_epochs and the end
     sample_epochs: tuple[int, ...] = ()
@@ -117,7 +119,7 @@ class GanConfig:
                 raise InvalidSetting("conditional", f"{self.data} has no labels to condition on")
         if self.precision != "fp32" and self.device in ("cpu", "mps"):
             raise InvalidSetting("precision", f"{self.precision} mixed precision runs on CUDA only; use fp32 on {self.device}")
-        if self.precision == "fp16" and self.objective in _SECOND_ORDER:
+        if self.precision == "fp16" and self.objective in SECOND_ORDER:
             raise InvalidSetting("precision", f"fp16 is not supported with {self.objective}; use bf16 or fp32")
 
     @property

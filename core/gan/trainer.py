@@ -26,7 +26,7 @@ from torchvision.utils import save_image
 
 from core.errors import InvalidSetting
 from core.gan.batches import BatchSampler
-from core.gan.config import GanConfig
+from core.gan.config import SECOND_ORDER, GanConfig
 from core.gan.control import Control
 from core.gan.data import TensorData, load_data
 from core.gan.evaluation import Evaluator
@@ -38,6 +38,7 @@ from core.gan.objectives import make_objective
 from core.gan.run_dir import MetricsWriter, RunDir, StatusWriter, default_run_path, total_steps
 
 REPORT_SECONDS = 0.1
+COMPILE_BACKEND = "inductor"  # torch.compile's default; tests use "eager" (tracing only, no code generation)
 # With checkpoint_every 0 (the default) a run checkpoints by the clock, so a kill -9, an OOM kill or a power
 # cut loses minutes, not the run: every CHECKPOINT_SECONDS of training, and at an epoch's end once
 # EPOCH_CHECKPOINT_SECONDS have passed (short epochs then checkpoint on their boundaries).
@@ -139,6 +140,13 @@ class Trainer:
         generator, discriminator = build_models(config, data.shape, data.num_classes)
         self.generator = generator.to(self.device)
         self.discriminator = None if discriminator is None else discriminator.to(self.device)
+        # the training passes may run compiled; sampling, evaluation and checkpoints use the modules themselves
+        # (the same parameters), so a checkpoint does not depend on the setting
+        self._train_g, self._train_d = self.generator, self.discriminator
+        if config.compile:
+            self._train_g = torch.compile(self.generator, backend=COMPILE_BACKEND)
+            if self.discriminator is not None and config.objective not in SECOND_ORDER:
+                self._train_d = torch.compile(self.discriminator, backend=COMPILE_BACKEND)
         self.opt_g = make_optimizer(config, self.generator.parameters(), config.effective("lr_g"), self.device)
         self.opt_d = None if discriminator is None else make_optimizer(
             config, self.discriminator.parameters(), config.effective("lr_d"), self.device)
@@ -254,7 +262,7 @@ class Trainer:
 
     def _train_step(self) -> None:
         """One round: d_steps D updates, then g_steps G updates; the step's statistics go to the window."""
-        generator, discriminator, objective = self.generator, self.discriminator, self.objective
+        generator, discriminator, objective = self._train_g, self._train_d, self.objective
         d_stats = self._no_d_stats
         real = labels = fake = None
         if discriminator is not None:
@@ -273,11 +281,11 @@ class Trainer:
                 self.scaler_d.scale(result.loss).backward()
                 self.scaler_d.step(self.opt_d)
                 self.scaler_d.update()
-                objective.after_discriminator_step(discriminator)
+                objective.after_discriminator_step(self.discriminator)
                 stats = torch.stack([result.loss.detach().float(), result.d_real, result.d_fake])
                 d_stats = stats if index == 0 else d_stats + stats
             d_stats = d_stats / self.d_steps
-            discriminator.requires_grad_(False)
+            self.discriminator.requires_grad_(False)
         g_total = None
         for _ in range(self.config.g_steps):
             if discriminator is None:
@@ -293,7 +301,7 @@ class Trainer:
             self.scaler_g.update()
             g_total = g_loss.detach().float() if g_total is None else g_total + g_loss.detach().float()
         if discriminator is not None:
-            discriminator.requires_grad_(True)
+            self.discriminator.requires_grad_(True)
         self._window[self._filled] = torch.cat([d_stats[:1], (g_total / self.config.g_steps)[None], d_stats[1:]])
         self._filled += 1
 

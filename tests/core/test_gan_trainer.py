@@ -182,3 +182,23 @@ def test_plain_and_unrolled_gans_cover_the_ring_of_eight_gaussians(one_thread):
         assert len(last) == 5 and last[0].step >= 1500, [e.step for e in last]
         settled[objective] = (median(e.modes_reached for e in last), median(e.high_quality_pct for e in last))
     assert all(reached >= 5 and high_quality >= 20 for reached, high_quality in settled.values()), settled
+
+
+@pytest.mark.parametrize("objective", ["nonsat", "wgan-gp"])
+def test_compiled_training_takes_the_same_steps_and_saves_the_same_modules(objective, monkeypatch):
+    # the "eager" backend traces the passes with TorchDynamo but generates no code, so the numbers must match
+    # eager training exactly; wgan-gp's D (a double backward) stays uncompiled
+    monkeypatch.setattr("core.gan.trainer.COMPILE_BACKEND", "eager")
+    runs = {}
+    for compiled in (False, True):
+        trainer = Trainer(GanConfig(objective=objective, max_steps=3, log_every=1, compile=compiled, **TINY), GLYPHS)
+        events = []
+        trainer.run([events.append])
+        runs[compiled] = ([(p.d_loss, p.g_loss) for p in of(Progress, events)], trainer.state_dict())
+        if compiled:  # the training passes went through torch.compile's wrapper (it holds the module as _orig_mod)
+            assert trainer._train_g._orig_mod is trainer.generator
+            assert (trainer._train_d is trainer.discriminator) == (objective == "wgan-gp")
+    assert runs[True][0] == runs[False][0] and len(runs[True][0]) == 3
+    for name in ("generator", "discriminator"):
+        plain, compiled = runs[False][1][name], runs[True][1][name]
+        assert plain.keys() == compiled.keys() and all(torch.equal(plain[k], compiled[k]) for k in plain)

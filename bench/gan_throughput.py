@@ -11,8 +11,8 @@ the warm-up and its last one, as the reference times its steps after the same wa
 
 Every pair is printed, then the median ratio and its spread, each side's peak RSS (from wait4), the MLP
 GAN's images/s (the opener, `gan-tui gan --headless` with no options), and the load average before and
-after. On a loaded machine the reference's data-loading workers slow more than we do and the ratio
-flatters us: quote only a run that starts and ends with a load average below 1.
+after (which counts the benchmark's own processes). On a loaded machine the reference's data-loading workers
+slow more than we do and the ratio flatters us: quote only a run that starts with a load average below 1.
 
 Usage: python bench/gan_throughput.py [--steps 100] [--pairs 5] [--device cpu] [--precision fp32]
                                       [--reference PATH]
@@ -133,9 +133,9 @@ def main() -> None:
     print(f"peak RSS: reference {rss['reference']:.2f} GiB, ours {rss['ours']:.2f} GiB  (goal < 2 GiB)")
     print(f"MLP GAN (the opener's settings, {MLP_STEPS} steps): {mlp:,.0f} images/s, peak RSS {mlp_rss:.2f} GiB")
     print(f"load average after: {load_after:.2f}")
-    if max(load_before, load_after) >= QUIET_LOAD:
-        print(f"warning: the load average reached {max(load_before, load_after):.2f} (>= {QUIET_LOAD}): the machine "
-              "is busy and the ratio flatters us; measure again on a quiet machine before quoting it")
+    if load_before >= QUIET_LOAD:  # during and after, the load includes this benchmark's own two processes
+        print(f"warning: the load average was {load_before:.2f} (>= {QUIET_LOAD}) before the first run: other work "
+              "shares the CPU and the ratio flatters us; measure again on a quiet machine before quoting it")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from typing import Any
 import torch
 from torchvision.utils import save_image
 
+from core.allocator import keep_freed_memory
 from core.errors import InvalidSetting
 from core.gan.batches import BatchSampler
 from core.gan.config import SECOND_ORDER, GanConfig
@@ -136,6 +137,7 @@ class Trainer:
         if self.device.type != "cuda" and config.precision != "fp32":
             raise InvalidSetting("precision", f"{config.precision} mixed precision runs on CUDA only; this run is on {self.device}")
         check_memory(config, data, self.device)
+        keep_freed_memory()
         torch.manual_seed(config.seed)
         generator, discriminator = build_models(config, data.shape, data.num_classes)
         self.generator = generator.to(self.device)

@@ -59,7 +59,7 @@ SETTINGS: tuple[Setting, ...] = (
             optional=True, metavar="DIR", used_when=_real_data, check=_data_files_present),
     Setting("download", "flag", "download", "download the data set into the data folder if its files are missing",
             checkbox_text="if missing", used_when=_real_data, hidden_when_unused=True),
-    Setting("conditional", "flag", "labels", "conditional GAN: both players see the class's one-hot label",
+    Setting("conditional", "flag", "labels", "conditional GAN: both players see the class (G as a one-hot code, the MLP D by projection)",
             checkbox_text="one-hot class", used_when=_images),
     Setting("lr_d", "float", "lr D", "discriminator learning rate (default: the objective's)",
             optional=True, used_when=_has_discriminator, default_of=_objective_default("lr_d")),

@@ -266,7 +266,7 @@ class Trainer:
         """One round: d_steps D updates, then g_steps G updates; the step's statistics go to the window."""
         generator, discriminator, objective = self._train_g, self._train_d, self.objective
         d_stats = self._no_d_stats
-        real = labels = fake = None
+        real = labels = reused = None  # reused: the last D step's fakes, with G's graph, for G's first update
         if discriminator is not None:
             for index in range(self.d_steps):
                 real, labels = self.sampler.next()
@@ -277,8 +277,8 @@ class Trainer:
                     fake = generator(self._noise(len(real)), labels)
                 with self._autocast():
                     result = objective.discriminator_loss(discriminator, real, fake.detach(), labels)
-                if not keep_graph:
-                    fake = None
+                if keep_graph:
+                    reused = fake
                 self.opt_d.zero_grad(set_to_none=True)
                 self.scaler_d.scale(result.loss).backward()
                 self.scaler_d.step(self.opt_d)
@@ -293,10 +293,9 @@ class Trainer:
             if discriminator is None:
                 real, labels = self.sampler.next()
             with self._autocast():
-                if fake is None:
-                    fake = generator(self._noise(len(real)), labels)
+                fake = reused if reused is not None else generator(self._noise(len(real)), labels)
                 g_loss = objective.generator_loss(discriminator, fake, labels, real)
-            fake = None
+            reused = None
             self.opt_g.zero_grad(set_to_none=True)
             self.scaler_g.scale(g_loss).backward()
             self.scaler_g.step(self.opt_g)

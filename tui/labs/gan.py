@@ -216,12 +216,10 @@ class GanPane(Horizontal, LabPane, can_focus=True):
     def on_resize(self) -> None:
         self.set_class(self.size.width < COMPACT_WIDTH or self.size.height < COMPACT_HEIGHT, "-compact")
         self.set_class(self.size.height < SNAPSHOTS_HEIGHT, "-short")
-        self._place_form()
-        self._drawn_samples = [None] * len(self._drawn_samples)  # "fit" depends on the size
-        self.call_after_refresh(self._draw_samples)
+        self._place_form()  # the samples view redraws itself when this changes its size (HalfBlockImage.Resized)
 
     def on_half_block_image_resized(self, message: HalfBlockImage.Resized) -> None:
-        # the samples view can change size with the pane's size unchanged (the form shown or hidden)
+        # what "fit" shows follows the samples view's own size: the terminal's, or the form shown or hidden beside it
         if message.image.id == "latest-grid" and self.zoom == "fit":
             self._drawn_samples[0] = None
             self._draw_samples()

@@ -12,7 +12,8 @@ from core.gan.grids import image_grid, to_uint8
 from core.gan.history import RunHistory
 from tests.tui.conftest import wait_for
 from tui.app import GanTuiApp
-from tui.labs.gan import GanPane, RunEvents
+from tui.labs.gan import GanPane
+from tui.labs.gan_monitor import RunEvents
 from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart, bar_cells, bar_labels
 from tui.widgets.halfblock import HalfBlockImage
 

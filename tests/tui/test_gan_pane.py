@@ -17,7 +17,8 @@ from core.gan.history import RunHistory
 from core.gan.watch import read_png
 from tests.tui.conftest import text_of, type_into, wait_for
 from tui.app import GanTuiApp
-from tui.labs.gan import GanPane, GanSession, RunEvents
+from tui.labs.gan import GanPane, GanSession
+from tui.labs.gan_monitor import RunEvents
 from tui.widgets.config_form import ConfigForm
 
 TINY = GanConfig(max_steps=40, batch=16, z_dim=8, hidden=32, sample_every=10, seed=3, device="cpu")
@@ -85,7 +86,7 @@ async def test_a_bad_learning_rate_is_refused_at_the_field_and_nothing_starts():
         assert "must be a whole number (got 'many')" in text_of(app, "#e-batch")
         pane.focus()
         await pilot.press("s")
-        assert pane.handle is None and not pane.histories
+        assert pane.monitor.handle is None and not pane.histories
         await type_into(pilot, "#f-lr_d", "0.001")
         await type_into(pilot, "#f-batch", "32")
         assert not app.query_one(ConfigForm).errors and pane.config.lr_d == 0.001 and pane.config.batch == 32
@@ -143,7 +144,7 @@ async def test_a_short_glyphs_run_trains_pauses_resumes_and_stops_with_a_checkpo
         assert history.state == "stopped"
         assert history.checkpoint is not None and (out / "checkpoint.pt").is_file()
         assert (out / "metrics.jsonl").is_file() and list((out / "samples").glob("step_*.png"))
-        await wait_for(pilot, lambda: not pane.handle.alive(), timeout=10)
+        await wait_for(pilot, lambda: not pane.monitor.handle.alive(), timeout=10)
         assert not training_children()
 
 
@@ -163,6 +164,49 @@ async def test_quitting_mid_run_stops_the_child_within_two_seconds_and_saves_a_c
     assert not training_children()
     assert (out / "checkpoint.pt").is_file()
     assert json.loads((out / "status.json").read_text())["state"] == "stopped"
+
+
+class LingeringChild:
+    """A TrainingHandle whose run ends at once, its last word sent (so its checkpoint is on disk), while its
+    process stays up as a child does while its interpreter exits: quitting need not wait for it."""
+
+    def __init__(self, config: GanConfig, out=None, resume=None) -> None:
+        self.events = [Started(0, 20, 10.0, "cpu", None, config.to_dict()), Finished(20, "completed")]
+        self.stopped_at, self.killed_at = [], None
+
+    def start(self) -> None:
+        pass
+
+    def poll(self, timeout: float = 0.0) -> list:
+        events, self.events = self.events, []
+        if not events:
+            time.sleep(timeout)
+        return events
+
+    def alive(self) -> bool:
+        return self.killed_at is None
+
+    def stop(self) -> None:
+        self.stopped_at.append(time.monotonic())
+
+    def join(self, timeout=None) -> None:
+        time.sleep(timeout or 0)
+
+    def kill(self) -> None:
+        self.killed_at = time.monotonic()
+
+
+async def test_quitting_after_the_run_ended_kills_its_lingering_child_without_waiting(monkeypatch):
+    from tui.labs.gan_monitor import QUIT_GRACE_S
+
+    monkeypatch.setattr("core.gan.handle.TrainingHandle", LingeringChild)
+    app = GanTuiApp(initial_tab="gan", configs={"gan": GanSession(TINY, start=True)})
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        await wait_for(pilot, lambda: pane.histories and pane.histories[0].ended)
+        child = pane.monitor.handle
+        await pilot.press("q")
+    assert child.killed_at is not None and child.killed_at - child.stopped_at[-1] < QUIT_GRACE_S / 3
 
 
 def finished_run_events(run_dir: str) -> list:
@@ -356,7 +400,7 @@ async def test_real_data_offers_a_download_box_and_the_folder_is_checked_as_it_i
         assert "no mnist files found" in error and "t10k-images-idx3-ubyte" in error and str(tmp_path) in error
         app.query_one(GanPane).focus()
         await pilot.press("s")
-        assert app.query_one(GanPane).handle is None  # the run would only fail on the missing files
+        assert app.query_one(GanPane).monitor.handle is None  # the run would only fail on the missing files
         app.query_one("#f-download", Checkbox).focus()
         await pilot.press("space")  # ticked: the files are fetched into the folder when the run starts
         assert text_of(app, "#e-data_dir").strip() == "" and app.query_one(GanPane).config.download

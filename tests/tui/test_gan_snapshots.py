@@ -16,7 +16,8 @@ from core.gan.events import Evaluation, Notice, Progress, Started
 from core.gan.history import RunHistory
 from core.gan.trainer import Trainer
 from tui.app import GanTuiApp
-from tui.labs.gan import GanPane, GanSession, RunEvents
+from tui.labs.gan import GanPane, GanSession
+from tui.labs.gan_monitor import RunEvents
 from tui.widgets.halfblock import HalfBlockImage
 
 CONFIG = GanConfig(max_steps=80, batch=32, z_dim=16, hidden=64, sample_every=20, sample_epochs=(1, 2, 3),

@@ -11,7 +11,8 @@ from core.gan.events import Finished, Progress, Samples, Started
 from core.gan.history import RunHistory
 from tui.app import GanTuiApp
 from tui.labs import LABS
-from tui.labs.gan import GanPane, RunEvents
+from tui.labs.gan import GanPane
+from tui.labs.gan_monitor import RunEvents
 from tui.widgets.halfblock import HalfBlockImage
 from tui.widgets.series_chart import SeriesChart, key_line
 

@@ -7,11 +7,8 @@ never waits on training. `gan-tui watch` builds the same pane from run folders i
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import time
-import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,11 +27,12 @@ from textual.worker import get_current_worker
 from core.gan import scatter_colours
 from core.gan.class_view import classes_at_a_glance, one_class
 from core.gan.config import GanConfig
-from core.gan.events import Event, Failed, Finished, Notice
+from core.gan.events import Notice
 from core.gan.history import SNAPSHOT_EPOCHS, RunHistory
 from core.gan.objective_facts import OBJECTIVE_FACTS, ObjectiveFacts
 from core.gan.sample_view import corner_tiles, readable_count, tile_size
 from core.gan.settings import REAL_SETS, SETTINGS
+from tui.labs.gan_monitor import RunEvents, RunMonitor
 from tui.labs.lab_pane import LabPane
 from tui.presets import config_from_mapping, load_preset, preset_names
 from tui.widgets.config_form import ConfigForm
@@ -45,8 +43,6 @@ from tui.widgets.series_chart import PALETTE, Level, Line, SeriesChart
 EVALUATOR_MINUTES = {"mnist": "under a minute", "fashion-mnist": "a few minutes", "cifar10": "several minutes"}
 
 REDRAW_INTERVAL_S = 0.5       # status line and images: 2 updates a second at most
-WATCH_POLL_S = 0.5            # how often watch mode looks for new lines and samples
-QUIT_GRACE_S = 1.5            # a stopping child gets this long to save its checkpoint before it is killed
 DEFAULT_SAMPLE_EVERY = 100    # steps between sample grids when a config leaves it to the listener (0)
 SNAPSHOTS_HEIGHT = 36        # shorter than this, the epoch snapshots give their rows to the latest samples
 COMPACT_WIDTH, COMPACT_HEIGHT = 90, 22   # the pane's own size (80x24 gives 78x20): below either, the snapshots fold away
@@ -74,12 +70,12 @@ def with_pane_defaults(config: GanConfig) -> GanConfig:
                    sample_epochs=config.sample_epochs or SNAPSHOT_EPOCHS)
 
 
-class RunEvents(Message):
-    """Events of run `index` (0 for a live run; the folder's position in watch mode)."""
+class EvaluatorStatus(Message):
+    """The v key's evaluator training, from its worker: progress, then (ended) its outcome."""
 
-    def __init__(self, batch: list[tuple[int, Event]]) -> None:
+    def __init__(self, text: str, ended: bool = False, trained: bool = False) -> None:
         super().__init__()
-        self.batch = batch
+        self.text, self.ended, self.trained = text, ended, trained
 
 
 class TracebackScreen(ModalScreen[None]):
@@ -141,9 +137,6 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         self.run_names: list[str] = []
         self.run_configs: list[GanConfig] = []
         self.shown_run = 0           # whose samples and status are drawn (watch mode cycles with r)
-        self.handle = None           # the live run's TrainingHandle
-        self._last_word_seen = False # its Finished or Failed came through (its checkpoint is on disk)
-        self.paused = False
         self._drawn_samples: list[Any] = [None] * (1 + len(SNAPSHOT_EPOCHS))
         self._status_dirty = True
         self._form_choice: bool | None = None  # set by f; None: the form places itself
@@ -182,6 +175,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
                             with Vertical(classes="snapshot"):
                                 yield Label("", id=f"snapshot-label-{index}", classes="image-label")
                                 yield HalfBlockImage(id=f"snapshot-{index}")
+        yield RunMonitor()
 
     def on_mount(self) -> None:
         for widget_id, tip in (("start", "Start training (s)"), ("pause", "Pause or resume (p)"),
@@ -239,12 +233,12 @@ class GanPane(Horizontal, LabPane, can_focus=True):
 
     def _update_controls(self) -> None:
         """Lock the form and the presets while a run is on; the buttons say what can be done now."""
-        running = self._live_running
+        running = self.monitor.live_running
         self.query_one(ConfigForm).locked = running
         self.query_one("#preset").disabled = running
         self.query_one("#start", Button).disabled = running
         self.query_one("#pause", Button).disabled = not running
-        self.query_one("#pause", Button).label = "Resume" if self.paused else "Pause"
+        self.query_one("#pause", Button).label = "Resume" if self.monitor.paused else "Pause"
         self.query_one("#stop", Button).disabled = not running
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -261,74 +255,58 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         self.query_one(ConfigForm).fill(with_pane_defaults(config_from_mapping(GanConfig, preset.config)))
         self.notify(preset.description or preset.title, title=preset.title)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        {"start": self.action_start, "pause": self.action_pause, "stop": self.action_stop, "new": self.action_new_run}[event.button.id]()
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#pause")
+    def _pause_pressed(self) -> None:
+        self.action_pause()
+
+    @on(Button.Pressed, "#stop")
+    def _stop_pressed(self) -> None:
+        self.action_stop()
+
+    @on(Button.Pressed, "#new")
+    def _new_pressed(self) -> None:
+        self.action_new_run()
 
     # --- running -------------------------------------------------------------------------------------------
 
     @property
-    def _live_running(self) -> bool:
-        return self.handle is not None and bool(self.histories) and not self.histories[0].ended
+    def monitor(self) -> RunMonitor:
+        return self.query_one(RunMonitor)
 
     def action_start(self) -> None:
         if self.watching:
             self.notify("Watch mode only shows runs; start one with gan-tui gan.", severity="warning")
             return
-        if self._live_running:
+        if self.monitor.live_running:
             self.notify("A run is going: stop it (x) first.", severity="warning")
             return
         if self.query_one(ConfigForm).errors:
             self.notify("Fix the settings marked in red first; nothing was started.", severity="error")
             return
-        from core.gan.handle import TrainingHandle
-
-        start_resource_tracker()
         config = self.config
         self._reset([RunHistory(config.sample_epochs)], ["run"], [config])
         # the command line's folder is for the first run; later runs get fresh default folders
         session, self.session = self.session, replace(self.session, out=None, resume=None)
-        self.handle = TrainingHandle(config, out=session.out, resume=session.resume)
-        self._last_word_seen = False
-        self.paused = False
+        self.monitor.start(config, out=session.out, resume=session.resume)
         self._update_controls()
-        self._pump_live(self.handle)
-
-    @work(thread=True, exclusive=True, group="gan-events", exit_on_error=False)
-    def _pump_live(self, handle: Any) -> None:
-        """Start the child, then forward its events until it is done; never touches the widgets."""
-        worker = get_current_worker()
-        try:
-            handle.start()
-        except Exception as error:  # noqa: BLE001 - no child, no run: say so in the pane
-            self.post_message(RunEvents([(0, Failed(0, f"could not start training: {error}", traceback.format_exc()))]))
-            return
-        while not worker.is_cancelled:
-            events = handle.poll(timeout=0.1)
-            if events:
-                self._last_word_seen = self._last_word_seen or any(isinstance(event, (Finished, Failed)) for event in events)
-                self.post_message(RunEvents([(0, event) for event in events]))
-            elif not handle.alive():
-                break
 
     def action_pause(self) -> None:
-        if not self._live_running:
+        if not self.monitor.live_running:
             self._say_no_run("pause")
             return
-        if self.paused:
-            self.handle.resume()
-        else:
-            self.handle.pause()
-        self.paused = not self.paused
+        self.monitor.toggle_pause()
         self._redraw()
         self._update_controls()
 
     def action_stop(self) -> None:
-        if not self._live_running:
+        if not self.monitor.live_running:
             self._say_no_run("stop")
             return
-        self.handle.stop()
-        self.paused = False
+        self.monitor.stop()
         self._redraw()
         self.notify("Stopping after this step; saving a checkpoint…")
 
@@ -341,67 +319,25 @@ class GanPane(Horizontal, LabPane, can_focus=True):
             self.notify(f"Nothing to {verb}: the run has {history.state}. s starts a new one.", severity="warning")
 
     def action_new_run(self) -> None:
-        if self._live_running:
+        if self.monitor.live_running:
             self.notify("A run is going: stop it (x) first.", severity="warning")
             return
         if self.watching:
             return
-        self.handle = None
+        self.monitor.forget()
         self._reset([], [], [])
         self._update_controls()
 
     def prepare_to_quit(self) -> None:
-        """The app is quitting: ask the child to stop now, while the app closes its screens."""
-        if self.handle is not None:
-            self.handle.stop()
-
-    def shutdown(self) -> None:
-        """Stop a live run for good: graceful (a final checkpoint) within QUIT_GRACE_S, then killed.
-
-        The child's last word (Finished or Failed) comes after its checkpoint is written, so once it is
-        in, killing the child only skips the interpreter's slow exit.
-        """
-        handle, self.handle = self.handle, None
-        self.workers.cancel_group(self, "gan-events")
-        if handle is None:
-            return
-        handle.stop()
-        deadline = time.monotonic() + QUIT_GRACE_S
-        while not self._last_word_seen and handle.alive() and time.monotonic() < deadline:
-            self._last_word_seen = any(isinstance(event, (Finished, Failed)) for event in handle.poll(timeout=0.05))
-        handle.join(0.1)
-        if handle.alive():
-            handle.kill()
-
-    def on_unmount(self) -> None:
-        self.shutdown()
+        self.monitor.prepare_to_quit()
 
     # --- watching ------------------------------------------------------------------------------------------
 
     def _start_watching(self) -> None:
-        from core.gan.watch import RunWatcher
-
-        watchers = [RunWatcher(path) for path in self.session.watch]
-        histories = [RunHistory(watcher.config.sample_epochs or SNAPSHOT_EPOCHS) for watcher in watchers]
-        self._reset(histories, [Path(path).name or str(path) for path in self.session.watch], [w.config for w in watchers])
-        self._pump_watch(watchers)
-
-    @work(thread=True, exclusive=True, group="gan-events", exit_on_error=False)
-    def _pump_watch(self, watchers: list[Any]) -> None:
-        """Poll every folder, forward what is new; a folder that cannot be read ends as a failed run."""
-        worker = get_current_worker()
-        following = dict(enumerate(watchers))
-        while not worker.is_cancelled and following:
-            batch = []
-            for index, watcher in list(following.items()):
-                try:
-                    batch += [(index, event) for event in watcher.poll()]
-                except Exception as error:  # noqa: BLE001 - a corrupt file is shown, never a crash
-                    batch.append((index, Failed(0, f"cannot read {watcher.path}: {error}", traceback.format_exc())))
-                    del following[index]
-            if batch:
-                self.post_message(RunEvents(batch))
-            time.sleep(WATCH_POLL_S)
+        paths = self.session.watch
+        configs = self.monitor.follow_folders(paths)
+        histories = [RunHistory(config.sample_epochs or SNAPSHOT_EPOCHS) for config in configs]
+        self._reset(histories, [Path(path).name or str(path) for path in paths], configs)
 
     def action_next_run(self) -> None:
         if len(self.histories) > 1:
@@ -431,7 +367,6 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         self._plot_lines()
         self._status_dirty = True
         if self.histories and self.histories[0].ended and not self.watching:
-            self.paused = False
             self._update_controls()
 
     def _redraw_if_dirty(self) -> None:
@@ -463,7 +398,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
                     f" · lr G {config.effective('lr_g'):g} · batch {config.batch} · z {config.z_dim}")
         if history is None:
             return Text.assemble(("Set up a run on the left, then press s.\n", "dim"), (settings, "dim"))
-        state = "paused" if self.paused and not history.ended else history.state
+        state = "paused" if self.monitor.paused and not history.ended else history.state
         style = {"running": "bold green", "paused": "bold yellow", "failed": "bold red", "completed": "bold cyan"}.get(state, "bold")
         text = Text()
         if len(self.histories) > 1:
@@ -562,18 +497,20 @@ class GanPane(Horizontal, LabPane, can_focus=True):
             if worker.is_cancelled:
                 return
             if training.done:
-                self.app.call_from_thread(self._set_evaluator_status,
-                                          f"training the {data} evaluator: {training.fraction:.0%}")
+                self.post_message(EvaluatorStatus(f"training the {data} evaluator: {training.fraction:.0%}"))
             time.sleep(0.25)
         classifier = training.wait()
-        self._evaluator_busy, self._evaluator_trained = False, classifier is not None
         if classifier is None:
-            outcome = f"{training.error}"
-        else:
-            where = f"saved to {training.saved_to}" if training.saved_to else "but the cache could not be written"
-            outcome = (f"{data} evaluator ready ({classifier.accuracy:.1%} on held-out images), {where}: "
-                       "runs started from now on are measured")
-        self.app.call_from_thread(self._set_evaluator_status, outcome)
+            self.post_message(EvaluatorStatus(f"{training.error}", ended=True))
+            return
+        where = f"saved to {training.saved_to}" if training.saved_to else "but the cache could not be written"
+        self.post_message(EvaluatorStatus(f"{data} evaluator ready ({classifier.accuracy:.1%} on held-out images), "
+                                          f"{where}: runs started from now on are measured", ended=True, trained=True))
+
+    def on_evaluator_status(self, message: EvaluatorStatus) -> None:
+        if message.ended:
+            self._evaluator_busy, self._evaluator_trained = False, message.trained
+        self._set_evaluator_status(message.text)
 
     def _set_evaluator_status(self, text: str) -> None:
         self.evaluator_status = text
@@ -699,19 +636,6 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         yield SystemCommand("GAN: show traceback", "The failed run's traceback", self.action_traceback)
         for name in preset_names("gan"):
             yield SystemCommand(f"GAN: preset {name}", "Fill the form from this preset", lambda name=name: self.load_preset(name))
-
-
-def start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with a real stderr.
-
-    The tracker's process is handed sys.stderr's file descriptor; inside a Textual app sys.stderr is a
-    capture whose fileno() is -1, and spawning fails ("bad value(s) in fds_to_keep"). Started once with
-    a null stderr, the tracker is reused by every later queue and process.
-    """
-    from multiprocessing import resource_tracker
-
-    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
-        resource_tracker.ensure_running()
 
 
 def scatter_key(with_discriminator: bool) -> Text:

@@ -35,7 +35,7 @@ def glyph_run_events(covered=(3, 5, 8), cfds=(900.0, 400.0, 120.0)) -> list:
 
 async def show_run(pilot, config, events) -> GanPane:
     pane = pilot.app.query_one(GanPane)
-    pane._reset([RunHistory()], ["run"], [config])
+    pane.show_runs([RunHistory()], ["run"], [config])
     pane.post_message(RunEvents(events))
     await pilot.pause(0.6)  # the charts redraw four times a second
     return pane
@@ -68,7 +68,8 @@ async def test_a_2d_run_shows_its_modes():
     app = GanTuiApp(initial_tab="gan")
     async with app.run_test(size=(160, 45)) as pilot:
         pane = await show_run(pilot, config, events)
-        assert pane.query_one("#class-histogram", ClassHistogram).caption == ["modes 3/8 (3 reached)", "45% near a mode"]
+        caption = pane.query_one("#class-histogram", ClassHistogram).caption
+        assert caption == ["modes 3/8 (3 reached)", "45% near a mode"]
         coverage = pane.query_one("#coverage-chart", CoverageChart)
         assert coverage.series[2:] == (8, True)
         assert str(coverage.render()).count("modes covered") == 1  # the title: no legend over the one line
@@ -195,7 +196,8 @@ async def test_snapshots_not_taken_say_why_in_their_place():
     config = GanConfig(max_steps=3000, device="cpu")
     grid = np.full((62, 62, 3), 200, dtype=np.uint8)
     events = [(0, Started(0, 3000, 937.0, "cpu", None, config.to_dict())),
-              (0, Progress(step=1500, epoch=1.6, time=10.0, d_loss=1.2, g_loss=0.8, d_real=0.6, d_fake=0.4, images_per_s=100.0)),
+              (0, Progress(step=1500, epoch=1.6, time=10.0, d_loss=1.2, g_loss=0.8, d_real=0.6, d_fake=0.4,
+                           images_per_s=100.0)),
               (0, Samples(1500, 1.6, grid, None))]  # a grid from mid-epoch 2: not the epoch-1 snapshot
     app = GanTuiApp(initial_tab="gan")
     async with app.run_test(size=(160, 45)) as pilot:

@@ -225,7 +225,7 @@ async def test_e_saves_the_grid_as_png_and_the_metrics_as_csv_into_the_run_folde
     app = GanTuiApp(initial_tab="gan")
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.query_one(GanPane)
-        pane._reset([RunHistory()], ["run"], [TINY])
+        pane.show_runs([RunHistory()], ["run"], [TINY])
         pane.post_message(RunEvents([(0, event) for event in finished_run_events(str(tmp_path))]))
         await pilot.pause()
         pane.focus()
@@ -239,7 +239,7 @@ async def test_a_failed_run_says_why_and_t_shows_the_traceback():
     app = GanTuiApp(initial_tab="gan")
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.query_one(GanPane)
-        pane._reset([RunHistory()], ["run"], [TINY])
+        pane.show_runs([RunHistory()], ["run"], [TINY])
         pane.post_message(RunEvents([
             (0, Started(0, 20, 10.0, "cpu", None, TINY.to_dict())),
             (0, Failed(7, "d_loss became nan at step 7; the run stops there (try a smaller learning rate)",

@@ -2,8 +2,9 @@
 
 The run is real (a seeded 80-step MLP GAN on 640 glyphs, trained in this process on the CPU); only
 what depends on the machine is fixed or left out: the seconds and images/s the trainer measured, the
-run folder's name, the losses' reporting by the clock (every log_every steps instead), and the mode-collapse evaluations, which depend on a classifier in the user's cache
-and on the machine's speed (tests/tui/test_gan_evaluation_view.py shows those).
+run folder's name, the losses' reporting by the clock (every log_every steps instead), and the
+mode-collapse evaluations, which depend on a classifier in the user's cache and on the machine's speed
+(tests/tui/test_gan_evaluation_view.py shows those).
 """
 
 import dataclasses
@@ -18,6 +19,7 @@ from core.gan.trainer import Trainer
 from tui.app import GanTuiApp
 from tui.labs.gan import GanPane, GanSession
 from tui.labs.gan_monitor import RunEvents
+from tui.labs.gan_views import SamplesView
 from tui.widgets.halfblock import HalfBlockImage
 
 CONFIG = GanConfig(max_steps=80, batch=32, z_dim=16, hidden=64, sample_every=20, sample_epochs=(1, 2, 3),
@@ -45,14 +47,14 @@ def finished_run() -> list:
 def show_run(events: list):
     async def run_before(pilot) -> None:
         pane = pilot.app.query_one(GanPane)
-        pane._reset([RunHistory(CONFIG.sample_epochs)], ["run"], [CONFIG])
+        pane.show_runs([RunHistory(CONFIG.sample_epochs)], ["run"], [CONFIG])
         pane.post_message(RunEvents([(0, event) for event in events]))
         await pilot.pause(0.6)  # a chart rebuild tick
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.6)  # the status line's tick
-        image = pane.query_one("#latest-grid", HalfBlockImage)
+        image, samples = pane.query_one("#latest-grid", HalfBlockImage), pane.query_one(SamplesView)
         for _ in range(300):    # the samples are drawn on that tick too, and again at the zoom the laid-out
-            side = pane._images_per_side(image)  # pane fits: a loaded machine may need many more ticks
+            side = samples.images_per_side()  # pane fits: a loaded machine may need many more ticks
             if image.image is not None and image.image.shape[0] == 2 + side * 30:
                 break
             await pilot.pause(0.1)

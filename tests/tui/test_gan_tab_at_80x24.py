@@ -36,7 +36,7 @@ def finished_run(config: GanConfig, grid: np.ndarray) -> list:
 
 async def show(pilot, config: GanConfig, grid: np.ndarray) -> GanPane:
     pane = pilot.app.query_one(GanPane)
-    pane._reset([RunHistory()], ["run"], [config])
+    pane.show_runs([RunHistory()], ["run"], [config])
     pane.post_message(RunEvents(finished_run(config, grid)))
     await pilot.pause(0.6)   # the charts' and the status line's redraw ticks
     await pilot.app.workers.wait_for_complete()

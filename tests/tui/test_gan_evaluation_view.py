@@ -124,8 +124,8 @@ async def test_a_real_set_without_its_evaluator_offers_v_to_train_one():
         assert pane.check_action("train_evaluator", ())      # v is in the footer
         pane.focus()
         await pilot.press("v")                         # the folder does not exist: the row says so, nothing crashes
-        await wait_for(pilot, lambda: "cannot train the mnist evaluator" in pane.evaluator_status, timeout=10)
-        assert "cannot train the mnist evaluator" in pane.evaluator_status and "/nowhere/mnist" in pane.evaluator_status
+        await wait_for(pilot, lambda: "cannot train the mnist evaluator" in pane.evaluator.status, timeout=10)
+        assert "cannot train the mnist evaluator" in pane.evaluator.status and "/nowhere/mnist" in pane.evaluator.status
         assert pane.check_action("train_evaluator", ())      # fix the folder and try again
 
 

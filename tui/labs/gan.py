@@ -7,23 +7,21 @@ histories, which only the UI thread writes, from the monitor's messages, and for
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import Button, Select, Static
-from textual.worker import get_current_worker
 
 from core.gan.config import GanConfig
 from core.gan.events import Notice
 from core.gan.history import SNAPSHOT_EPOCHS, RunHistory
 from core.gan.settings import REAL_SETS, SETTINGS
+from tui.labs.gan_evaluator import EvaluatorTrainer
 from tui.labs.gan_monitor import RunEvents, RunMonitor
 from tui.labs.gan_views import RunCharts, SamplesView, TracebackScreen, evaluation_waiting, failure_text, status_text
 from tui.labs.lab_pane import LabPane
@@ -43,14 +41,6 @@ def with_pane_defaults(config: GanConfig) -> GanConfig:
     snapshots at SNAPSHOT_EPOCHS; both stay visible and editable on the form."""
     return replace(config, sample_every=config.sample_every or DEFAULT_SAMPLE_EVERY,
                    sample_epochs=config.sample_epochs or SNAPSHOT_EPOCHS)
-
-
-class EvaluatorStatus(Message):
-    """The v key's evaluator training, from its worker: progress, then (ended) its outcome."""
-
-    def __init__(self, text: str, ended: bool = False, trained: bool = False) -> None:
-        super().__init__()
-        self.text, self.ended, self.trained = text, ended, trained
 
 
 @dataclass(frozen=True)
@@ -98,8 +88,6 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         self.shown_run = 0           # whose samples and status are drawn (watch mode cycles with r)
         self._status_dirty = True
         self._form_choice: bool | None = None  # set by f; None: the form places itself
-        self.evaluator_status = ""   # the v key's evaluator training: progress, then its outcome
-        self._evaluator_busy = self._evaluator_trained = False
 
     # --- layout ------------------------------------------------------------------------------------------
 
@@ -119,6 +107,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
                 yield RunCharts(id="gan-charts")
                 yield SamplesView(id="gan-samples")
         yield RunMonitor()
+        yield EvaluatorTrainer()
 
     def on_mount(self) -> None:
         for widget_id, tip in (("start", "Start training (s)"), ("pause", "Pause or resume (p)"),
@@ -330,53 +319,30 @@ class GanPane(Horizontal, LabPane, can_focus=True):
     def _plot_evaluation(self) -> None:
         history = self._shown()
         waiting = evaluation_waiting(history, self._shown_config().data, self._evaluator_missing(),
-                                     self.evaluator_status)
+                                     self.evaluator.status)
         self.query_one(RunCharts).show_evaluation(history, waiting)
 
     # --- the evaluator ---------------------------------------------------------------------------------------
 
+    @property
+    def evaluator(self) -> EvaluatorTrainer:
+        return self.query_one(EvaluatorTrainer)
+
     def _evaluator_missing(self) -> bool:
         """Whether the shown run said it has no evaluator for its real data set (v can train one)."""
-        history = self._shown()
-        return bool(history and history.notices and history.evaluation is None and not self._evaluator_busy
-                    and not self._evaluator_trained and self._shown_config().data in REAL_SETS)
+        history, evaluator = self._shown(), self.evaluator
+        return bool(history and history.notices and history.evaluation is None and not evaluator.busy
+                    and not evaluator.trained and self._shown_config().data in REAL_SETS)
 
     def action_train_evaluator(self) -> None:
-        if not self._evaluator_missing():
-            return
-        config = self._shown_config()
-        self._evaluator_busy = True
-        self._set_evaluator_status(f"loading {config.data} to train its evaluator…")
-        self._train_evaluator(config.data, config.data_dir)
+        if self._evaluator_missing():
+            config = self._shown_config()
+            self.evaluator.train(config.data, config.data_dir)
+            self._evaluator_changed()
 
-    @work(thread=True, exclusive=True, group="evaluator")
-    def _train_evaluator(self, data: str, data_dir: str | None) -> None:
-        from core.gan.classifier import ClassifierInTraining  # torch loads here, not when the app starts
-
-        worker = get_current_worker()
-        training = ClassifierInTraining(data, data_dir)
-        while not training.ready():
-            if worker.is_cancelled:
-                return
-            if training.done:
-                self.post_message(EvaluatorStatus(f"training the {data} evaluator: {training.fraction:.0%}"))
-            time.sleep(0.25)
-        classifier = training.wait()
-        if classifier is None:
-            self.post_message(EvaluatorStatus(f"{training.error}", ended=True))
-            return
-        where = f"saved to {training.saved_to}" if training.saved_to else "but the cache could not be written"
-        self.post_message(EvaluatorStatus(f"{data} evaluator ready ({classifier.accuracy:.1%} on held-out images), "
-                                          f"{where}: runs started from now on are measured", ended=True, trained=True))
-
-    def on_evaluator_status(self, message: EvaluatorStatus) -> None:
-        if message.ended:
-            self._evaluator_busy, self._evaluator_trained = False, message.trained
-        self._set_evaluator_status(message.text)
-
-    def _set_evaluator_status(self, text: str) -> None:
-        self.evaluator_status = text
-        self.refresh_bindings()
+    @on(EvaluatorTrainer.Status)
+    def _evaluator_changed(self) -> None:
+        self.refresh_bindings()  # v leaves the footer while it trains, and for good once it has
         self._plot_evaluation()
 
     # --- other keys ----------------------------------------------------------------------------------------

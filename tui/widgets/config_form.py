@@ -42,7 +42,8 @@ class ConfigForm(Vertical):
 
     layout: rows of setting names and Sliders, several to a row where a pane is compact (default: one setting
     a row); advanced settings left out of it are folded under "more settings". labels: a layout's own labels
-    for some fields. hints: words added to a field's tooltip in brackets, such as the keys that act on it.
+    for some fields (slider-NAME: the slider of a setting that also has a typed field). hints: words added to
+    a field's tooltip in brackets, such as the keys that act on it (keyed as labels are).
     """
 
     DEFAULT_CSS = """
@@ -96,22 +97,26 @@ class ConfigForm(Vertical):
 
     def _rows(self, rows: Iterable[Row]) -> ComposeResult:
         for row in rows:
-            names = [item if isinstance(item, str) else item.name for item in row]
-            with Horizontal(classes="form-row", id=f"row-{names[0]}"):
+            with Horizontal(classes="form-row", id=f"row-{self._key(row[0])}"):
                 for item in row:
                     yield from self._item(item)
-            for name in dict.fromkeys(names):
-                yield Static(id=f"e-{name}", classes="field-error")
+            for item in row:
+                if isinstance(item, str) or item.name in self.sliders_only:  # a setting's own field
+                    yield Static(id=f"e-{item if isinstance(item, str) else item.name}", classes="field-error")
+
+    def _key(self, item: str | Slider) -> str:
+        """What names an item's widgets: its setting, or slider-NAME for the slider of a typed setting."""
+        if isinstance(item, str) or item.name in self.sliders_only:
+            return item if isinstance(item, str) else item.name
+        return f"slider-{item.name}"
 
     def _item(self, item: str | Slider) -> ComposeResult:
         if isinstance(item, Slider):
-            setting, value = self.by_name[item.name], getattr(self.config, item.name)
-            only = item.name in self.sliders_only
-            suffix = item.name if only else f"slider-{item.name}"
-            yield Label(self.labels.get(suffix, setting.label), classes="heading", id=f"l-{suffix}")
+            key = self._key(item)
+            yield Label(self.labels.get(key, self.by_name[item.name].label), classes="heading", id=f"l-{key}")
             minimum, maximum, step = item.span(self.config)
-            yield FloatSlider(value, minimum, maximum, step=step, log=item.log,
-                              id=f"f-{item.name}" if only else f"slider-{item.name}")
+            yield FloatSlider(getattr(self.config, item.name), minimum, maximum, step=step, log=item.log,
+                              id=f"f-{key}" if key == item.name else key)
             return
         setting = self.by_name[item]
         if setting.kind == "flag" and not setting.checkbox_text:  # a flag named on its checkbox alone
@@ -136,8 +141,8 @@ class ConfigForm(Vertical):
             hint = f" ({self.hints[setting.name]})" if setting.name in self.hints else ""
             self._field(setting).tooltip = setting.tooltip + hint
         for name in self.sliders.keys() - self.sliders_only:
-            hint = self.hints.get(f"slider-{name}")
-            self.query_one(f"#slider-{name}").tooltip = hint or self.by_name[name].tooltip
+            hint = f" ({self.hints[f'slider-{name}']})" if f"slider-{name}" in self.hints else ""
+            self.query_one(f"#slider-{name}").tooltip = self.by_name[name].tooltip + hint
         self._show_on_sliders(self.config, refit=False)
         self._read()
 
@@ -146,6 +151,11 @@ class ConfigForm(Vertical):
         for setting in self.settings:
             self._write(setting, getattr(config, setting.name))
         self._show_on_sliders(config, refit=True)
+        self._read()
+
+    def set(self, name: str, value: Any) -> None:
+        """Show `value` in the field of `name` and read the form at once, as if typed (a key set it)."""
+        self._write(self.by_name[name], value)
         self._read()
 
     def _write(self, setting: Setting, value: Any) -> None:

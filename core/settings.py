@@ -37,7 +37,8 @@ class Setting:
     used_when(config): whether a run of `config` uses the setting (the form greys it out when not);
     typed_as: what may be typed, for the message that refuses other text (each kind has a default);
     separator: what a list's items are written apart with (any commas or spaces are read);
-    checkbox_text: the words beside a flag's checkbox on the form;
+    checkbox_text: the words beside a flag's checkbox on the form (none: the label goes on the checkbox);
+    choice_titles: what the form shows for each of the choices, in their order (default: the choices);
     advanced: a setting few need: the form folds it away under "more settings", the help lists it last;
     hidden_when_unused: the form hides it instead, where it would only be noise;
     default_of(config): what an empty optional setting means for `config`, shown as the field's placeholder;
@@ -59,6 +60,7 @@ class Setting:
     typed_as: str = ""
     separator: str = ", "
     checkbox_text: str = ""
+    choice_titles: tuple[str, ...] = ()
     advanced: bool = False
     used_when: Callable[[Any], bool] = _always
     hidden_when_unused: bool = False

@@ -91,23 +91,21 @@ def app_for(lab: str) -> App:
     return GanTuiApp(initial_tab=lab, configs={lab: config_class()})  # the pane's form, from the same defaults
 
 
-def field_of(app, setting: Setting):
-    return app.query_one(f"#f-{setting.name}" if isinstance(app, FormOnly) else f"#{setting.name}")
+def form_of(app, lab: str) -> ConfigForm:
+    return app.query_one(ConfigForm) if lab == "gan" else app.query_one(f"#{lab}-pane").query_one(ConfigForm)
 
 
-async def enter(pilot, setting: Setting, value) -> None:
-    field = field_of(pilot.app, setting)
+async def enter(pilot, lab: str, setting: Setting, value) -> None:
+    field = form_of(pilot.app, lab).query_one(f"#f-{setting.name}")
     field.value = float(value) if isinstance(field, FloatSlider) else value  # a slider is dragged, not typed
     await pilot.pause()
 
 
 def form_state(app, lab: str) -> tuple[object, str]:
-    """The config the form holds now, and every error it shows."""
-    if lab == "gan":
-        form = app.query_one(ConfigForm)
-        return form.config, "\n".join(text_of(app, f"#e-{name}") for name in form.errors)
-    pane = app.query_one(f"#{lab}-pane")
-    return pane.config, text_of(app, "#number-error" if lab == "adder" else f"#{lab}-error")
+    """The config the form holds now (the pane's, where there is a pane), and every error it shows."""
+    form = form_of(app, lab)
+    config = form.config if lab == "gan" else app.query_one(f"#{lab}-pane").config
+    return config, "\n".join(text_of(form, f"#e-{name}") for name in form.errors)
 
 
 def test_every_config_field_is_a_setting_of_its_lab():
@@ -132,14 +130,14 @@ async def test_the_command_line_and_the_form_read_a_setting_alike(capsys, lab, s
     refusals = {bad: cli_refusal(capsys, lab, setting, bad) for bad in BAD_TEXTS.get(setting.kind, ())}
     app = app_for(lab)
     async with app.run_test(size=(120, 40)) as pilot:
-        await enter(pilot, setting, entered)
+        await enter(pilot, lab, setting, entered)
         config, errors = form_state(app, lab)
         assert errors.strip() == ""
         assert getattr(config, setting.name) == getattr(from_cli, setting.name) != getattr(base, setting.name)
-        if isinstance(field_of(app, setting), FloatSlider):
+        if isinstance(form_of(app, lab).query_one(f"#f-{setting.name}"), FloatSlider):
             return
         for bad, message in refusals.items():
-            await enter(pilot, setting, bad)
+            await enter(pilot, lab, setting, bad)
             config, errors = form_state(app, lab)
             assert message in errors, (bad, message, errors)
             assert getattr(config, setting.name) == getattr(from_cli, setting.name)  # the last valid value stays

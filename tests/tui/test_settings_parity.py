@@ -25,6 +25,7 @@ from tui.widgets.float_slider import FloatSlider
 
 LABS = {"gan": (GAN_SETTINGS, GanConfig), "bandit": (BANDIT_SETTINGS, BanditConfig),
         "saddle": (SADDLE_SETTINGS, SaddleConfig), "adder": (ADDER_SETTINGS, AdderConfig)}
+OWN_FORMS = {"adder": "#number-error"}  # panes not built on ConfigForm yet: fields #NAME and this error line
 OWN_EDITORS = {"adder": {"weights"}}  # config fields with a widget and options of their own, not one typed text
 GOOD_TEXT = {  # where the rule in good_text() would not give a valid value
     ("gan", "data_dir"): "some/folder",
@@ -95,14 +96,23 @@ def form_of(app, lab: str) -> ConfigForm:
     return app.query_one(ConfigForm) if lab == "gan" else app.query_one(f"#{lab}-pane").query_one(ConfigForm)
 
 
+def field_of(app, lab: str, setting: Setting):
+    if lab in OWN_FORMS:
+        return app.query_one(f"#{lab}-pane").query_one(f"#{setting.name}")
+    return form_of(app, lab).query_one(f"#f-{setting.name}")
+
+
 async def enter(pilot, lab: str, setting: Setting, value) -> None:
-    field = form_of(pilot.app, lab).query_one(f"#f-{setting.name}")
+    field = field_of(pilot.app, lab, setting)
     field.value = float(value) if isinstance(field, FloatSlider) else value  # a slider is dragged, not typed
     await pilot.pause()
 
 
 def form_state(app, lab: str) -> tuple[object, str]:
     """The config the form holds now (the pane's, where there is a pane), and every error it shows."""
+    if lab in OWN_FORMS:
+        pane = app.query_one(f"#{lab}-pane")
+        return pane.config, text_of(pane, OWN_FORMS[lab])
     form = form_of(app, lab)
     config = form.config if lab == "gan" else app.query_one(f"#{lab}-pane").config
     return config, "\n".join(text_of(form, f"#e-{name}") for name in form.errors)
@@ -134,7 +144,7 @@ async def test_the_command_line_and_the_form_read_a_setting_alike(capsys, lab, s
         config, errors = form_state(app, lab)
         assert errors.strip() == ""
         assert getattr(config, setting.name) == getattr(from_cli, setting.name) != getattr(base, setting.name)
-        if isinstance(form_of(app, lab).query_one(f"#f-{setting.name}"), FloatSlider):
+        if isinstance(field_of(app, lab, setting), FloatSlider):
             return
         for bad, message in refusals.items():
             await enter(pilot, lab, setting, bad)

@@ -130,7 +130,7 @@ class SaddlePane(Vertical, FieldFocus, LabPane, can_focus=True):
 
     # --- state -> screen -------------------------------------------------
 
-    def watch_config(self, old: SaddleConfig, new: SaddleConfig) -> None:
+    def watch_config(self, new: SaddleConfig) -> None:
         self.trajectory, self.known = simulate(new), theory(new)
         if new != self._preset_config:
             self._preset_config = None

@@ -71,7 +71,8 @@ async def redraw_times(moves: int) -> tuple[list[float], list[float]]:
             eta = 0.02 * (move % 24 + 1)
             start, start_cpu = time.perf_counter(), time.process_time()
             slider.value = eta
-            while not (pane.config.eta == slider.value and drawn.get("trajectory-plot", 0) > start < drawn.get("norm-plot", 0)):
+            while not (pane.config.eta == slider.value
+                       and drawn.get("trajectory-plot", 0) > start < drawn.get("norm-plot", 0)):
                 await asyncio.sleep(0.0002)
             wall.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
@@ -105,7 +106,8 @@ def main() -> None:
     reference = best_of(repeats, lambda: plain_loop(0.1, SaddleConfig().steps))
     print(f"slider move at 100x30 until both plots are redrawn: median {statistics.median(wall) * 1e3:.1f} ms wall "
           f"(best {min(wall) * 1e3:.1f}), {statistics.median(cpu) * 1e3:.1f} ms CPU (best {min(cpu) * 1e3:.1f}); "
-          f"goal well under 50 ms; ratio to the plain {SaddleConfig().steps}-step loop {statistics.median(wall) / reference:.0f}")
+          f"goal well under 50 ms; ratio to the plain {SaddleConfig().steps}-step loop "
+          f"{statistics.median(wall) / reference:.0f}")
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ async def redraw_times(moves: int) -> tuple[list[float], list[float]]:
     wall, cpu = [], []
     async with app.run_test(size=(100, 30)) as pilot:
         pane = app.query_one(SaddlePane)
-        slider = pane.query_one("#eta-slider", FloatSlider)
+        slider = pane.query_one("#slider-eta", FloatSlider)
         for plot in pane.query(PlotextPlot):
             plot.render = stamped(plot.render, plot.id, drawn)
         for move in range(moves):

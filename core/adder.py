@@ -19,6 +19,7 @@ from typing import Literal
 import numpy as np
 
 from core.errors import InvalidSetting
+from core.settings import Setting
 
 MAX_INPUT_BITS = 64
 MAX_VERIFY_BITS = 12
@@ -78,11 +79,11 @@ class AdderWeights:
 
 @dataclass(frozen=True)
 class AdderConfig:
-    """What the adder lab shows: two numbers, how they are written, and the weights."""
+    """What the adder lab shows: two numbers, whether they are written in decimal (else binary), and the weights."""
 
     a: int = 0b100111
     b: int = 0b110010
-    notation: Notation = "binary"
+    decimal: bool = False
     weights: AdderWeights = field(default_factory=AdderWeights)
 
     def __post_init__(self) -> None:
@@ -92,8 +93,10 @@ class AdderConfig:
                 raise InvalidSetting(name, f"must be a whole number ≥ 0 (got {value!r})")
             if value.bit_length() > MAX_INPUT_BITS:
                 raise InvalidSetting(name, f"must fit in {MAX_INPUT_BITS} bits (got {value.bit_length()} bits)")
-        if self.notation not in ("binary", "decimal"):
-            raise InvalidSetting("notation", f"must be binary or decimal (got {self.notation!r})")
+
+    @property
+    def notation(self) -> Notation:
+        return "decimal" if self.decimal else "binary"
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,22 @@ def format_number(value: int, notation: Notation) -> str:
     return format(value, "b") if notation == "binary" else str(value)
 
 
+def _number_setting(name: str, label: str, which: str) -> Setting:
+    """a or b: typed in the notation the config's decimal flag picks."""
+    return Setting(name, "int", label, f"{which} number, at most {MAX_INPUT_BITS} bits (binary unless decimal is on)",
+                   metavar="NUMBER", read=lambda text, config: parse_number(text, config.notation, name),
+                   write=lambda value, config: format_number(value, config.notation))
+
+
+# The weights are not settings: a record of six arrays, edited entry by entry in the pane's grid and by
+# NAME=VALUES on the command line (parse_weight_assignment), not typed as one text.
+SETTINGS = (
+    _number_setting("a", "a", "first"),
+    _number_setting("b", "+ b", "second"),  # the form's one row reads "a [..] + b [..] [ ] decimal"
+    Setting("decimal", "flag", "decimal", "read and show the numbers in decimal", checkbox_text="decimal"),
+)
+
+
 def parse_weight_assignment(text: str) -> tuple[str, object]:
     """`NAME=VALUES` as on the command line: `b_y=0.5`, `v=1,-1,1`, `U=1,1;1,1;1,1` (rows split by ';')."""
     name, sep, values = text.partition("=")
@@ -260,7 +279,8 @@ def parse_weight_assignment(text: str) -> tuple[str, object]:
     try:
         rows = [[float(item) for item in row.split(",")] for row in values.split(";")]
     except ValueError:
-        raise InvalidSetting("set", f"{name}: values must be numbers split by ',' and rows by ';' (got {values!r})") from None
+        raise InvalidSetting("set", f"{name}: values must be numbers split by ',' and rows by ';' "
+                             f"(got {values!r})") from None
     shape = WEIGHT_SHAPES[name]
     if len(shape) == 2:
         return name, rows

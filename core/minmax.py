@@ -116,8 +116,10 @@ class SaddleConfig:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("game", "choice", "game", "the game f(x, y); x minimises, y maximises", GAMES),
-    Setting("method", "choice", "method", "the update rule for both players", METHODS),
+    Setting("game", "choice", "game", "the game f(x, y); x minimises, y maximises", GAMES,
+            choice_titles=tuple(GAME_TITLES[game] for game in GAMES)),
+    Setting("method", "choice", "method", "the update rule for both players", METHODS,
+            choice_titles=tuple(METHOD_TITLES[method] for method in METHODS)),
     Setting("eta", "float", "η", f"step size η, 0 < η ≤ {ETA_MAX:g}"),
     Setting("steps", "int", "N", f"number of steps N, 1 to {STEPS_MAX}"),
     Setting("a", "float", "a", "curvature a of the quadratic game a x² − b y², > 0",

@@ -37,11 +37,15 @@ class Setting:
     used_when(config): whether a run of `config` uses the setting (the form greys it out when not);
     typed_as: what may be typed, for the message that refuses other text (each kind has a default);
     separator: what a list's items are written apart with (any commas or spaces are read);
-    checkbox_text: the words beside a flag's checkbox on the form;
+    checkbox_text: the words beside a flag's checkbox on the form (none: the label goes on the checkbox);
+    choice_titles: what the form shows for each of the choices, in their order (default: the choices);
     advanced: a setting few need: the form folds it away under "more settings", the help lists it last;
     hidden_when_unused: the form hides it instead, where it would only be noise;
     default_of(config): what an empty optional setting means for `config`, shown as the field's placeholder;
-    check(config): a look at the world beyond the value (files on disk), run by the form as the user types.
+    check(config): a look at the world beyond the value (files on disk), run by the form as the user types;
+    read(text, config), write(value, config): how the value is typed where other settings of `config` decide it
+    (a number in the notation a flag picks): the command line and the form read such a setting after the
+    others, and the form rewrites its text when they change, so that its value stays.
     """
 
     name: str
@@ -56,11 +60,14 @@ class Setting:
     typed_as: str = ""
     separator: str = ", "
     checkbox_text: str = ""
+    choice_titles: tuple[str, ...] = ()
     advanced: bool = False
     used_when: Callable[[Any], bool] = _always
     hidden_when_unused: bool = False
     default_of: Callable[[Any], Any] | None = None
     check: Callable[[Any], None] | None = None
+    read: Callable[[str, Any], Any] | None = None
+    write: Callable[[Any, Any], str] | None = None
 
     @property
     def option(self) -> str:
@@ -76,12 +83,14 @@ class Setting:
         return self.optional or self.kind in ("list", "epochs")
 
 
-def parse_text(setting: Setting, text: str) -> Any:
+def parse_text(setting: Setting, text: str, config: Any = None) -> Any:
     """The value `text` stands for, or InvalidSetting naming the setting and what may be typed there.
 
     Only the form of the text is checked here (a number where a number goes); ranges and choices are the
-    config's to check.
+    config's to check. `config` holds the other settings, for a setting whose text they decide (read).
     """
+    if setting.read is not None:
+        return setting.read(text, config)
     text = text.strip()
     if setting.accepts_none and (not text or (setting.none_word and text.lower() == setting.none_word)):
         return setting.empty
@@ -102,8 +111,10 @@ def parse_text(setting: Setting, text: str) -> Any:
     return text
 
 
-def format_value(setting: Setting, value: Any) -> str:
-    """The text that parse_text reads back as `value`."""
+def format_value(setting: Setting, value: Any, config: Any = None) -> str:
+    """The text that parse_text reads back as `value` (in `config`, for a setting whose text it decides)."""
+    if setting.write is not None:
+        return setting.write(value, config)
     if value is None or (value == setting.empty and setting.accepts_none):
         return setting.none_word
     if setting.kind in ("list", "epochs"):

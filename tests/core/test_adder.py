@@ -4,8 +4,18 @@ import itertools
 
 import pytest
 
-from core.adder import AdderConfig, AdderWeights, add, parse_number, parse_weight_assignment, verify, verify_in_steps
+from core.adder import (
+    SETTINGS,
+    AdderConfig,
+    AdderWeights,
+    add,
+    parse_number,
+    parse_weight_assignment,
+    verify,
+    verify_in_steps,
+)
 from core.errors import InvalidSetting
+from core.settings import find, format_value, parse_text
 
 TEXTBOOK = AdderWeights()
 HALF_INTEGER = AdderWeights(b_h=(-0.5, -1.5, -2.5), b_y=-0.5)
@@ -83,6 +93,16 @@ def test_numbers_parse_in_both_notations():
     assert parse_number("100111", "binary", "a") == 39
     assert parse_number(" 39 ", "decimal", "a") == 39
     assert parse_number("1" * 64, "binary", "a") == 2**64 - 1
+
+
+def test_the_numbers_settings_are_typed_in_the_notation_the_decimal_flag_picks():
+    binary, decimal = AdderConfig(), AdderConfig(decimal=True)
+    for name in ("a", "b"):
+        setting = find(SETTINGS, name)
+        assert parse_text(setting, "100111", binary) == 39 == parse_text(setting, "39", decimal)
+        assert (format_value(setting, 39, binary), format_value(setting, 39, decimal)) == ("100111", "39")
+        with pytest.raises(InvalidSetting, match=f"^{name}: only binary digits"):
+            parse_text(setting, "39", binary)
 
 
 def test_weight_assignments_parse_rows_and_scalars():

@@ -106,36 +106,37 @@ async def test_a_bad_value_is_marked_and_the_last_valid_settings_keep_running():
     app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
     async with app.run_test(size=(100, 30)) as pilot:
         pane = await open_bandit(pilot)
-        await type_and_settle(pilot, "#arms", "1")
-        assert app.query_one("#arms", Input).has_class("-invalid")
-        assert "arms: must be between 2 and 100 (got 1)" in text_of(app, "#bandit-error")
+        await type_and_settle(pilot, "#f-arms", "1")
+        assert app.query_one("#f-arms", Input).has_class("-invalid")
+        assert "must be between 2 and 100 (got 1)" in text_of(app, "#e-arms")
         assert pane.config == LOCK_IN
-        await type_and_settle(pilot, "#arms", "5")
-        assert not app.query_one("#arms", Input).has_class("-invalid")
-        assert text_of(app, "#bandit-error").strip() == ""
+        await type_and_settle(pilot, "#f-arms", "5")
+        assert not app.query_one("#f-arms", Input).has_class("-invalid")
+        assert text_of(app, "#e-arms").strip() == ""
 
 
 async def test_a_q_list_of_the_wrong_length_is_refused_at_q():
     app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
     async with app.run_test(size=(100, 30)) as pilot:
         pane = await open_bandit(pilot)
-        await type_and_settle(pilot, "#q", "1, 2")
-        assert app.query_one("#q", Input).has_class("-invalid")
-        assert "q*: needs one value per arm: 5 values (got 2)" in text_of(app, "#bandit-error")
-        await type_and_settle(pilot, "#arms", "2")
+        await type_and_settle(pilot, "#f-q", "1, 2")
+        assert app.query_one("#f-q", Input).has_class("-invalid")
+        assert "needs one value per arm: 5 values (got 2)" in text_of(app, "#e-q")
+        await type_and_settle(pilot, "#f-arms", "2")
         assert pane.config.q == (1.0, 2.0) and pane.config.arms == 2
-        assert not app.query_one("#q", Input).has_class("-invalid")
+        assert not app.query_one("#f-q", Input).has_class("-invalid")
 
 
 async def test_too_many_steps_say_the_memory_limit_at_the_steps_field():
     app = GanTuiApp(initial_tab="bandit", configs={"bandit": LOCK_IN})
     async with app.run_test(size=(100, 30)) as pilot:
         await open_bandit(pilot)
-        await type_and_settle(pilot, "#steps", "1000000")
-        error = text_of(app, "#bandit-error")
-        assert error.startswith("steps: 200 runs × 1,000,000 steps would need")  # named by the field typed in
+        await type_and_settle(pilot, "#f-steps", "1000000")
+        error = text_of(app, "#e-steps")  # under the field typed in
+        assert error.startswith("200 runs × 1,000,000 steps would need")
         assert "the limit is 1 GiB, which allows at most 328,146 steps with 200 runs" in error
-        assert app.query_one("#steps", Input).has_class("-invalid") and not app.query_one("#runs", Input).has_class("-invalid")
+        assert app.query_one("#f-steps", Input).has_class("-invalid")
+        assert not app.query_one("#f-runs", Input).has_class("-invalid")
 
 
 async def test_the_eta_slider_and_checkboxes_set_the_config_and_start_again():
@@ -144,8 +145,8 @@ async def test_the_eta_slider_and_checkboxes_set_the_config_and_start_again():
         pane = await open_bandit(pilot)
         await pilot.press("right", "right")
         await settle(pilot)
-        app.query_one("#eta", FloatSlider).value = 0.5
-        app.query_one("#baseline", Checkbox).value = True
+        app.query_one("#f-eta", FloatSlider).value = 0.5
+        app.query_one("#f-baseline", Checkbox).value = True
         await settle_after_typing(pilot)
         assert (pane.config.eta, pane.config.baseline) == (0.5, True)
         assert pane.snapshot.state.t == 0 and pane.snapshot.results[0].config.eta == 0.5
@@ -156,9 +157,9 @@ async def test_plateau_preset_fills_the_form_and_reproduces_the_long_plateau():
     async with app.run_test(size=(100, 30)) as pilot:
         pane = await open_bandit(pilot)
         await pilot.press("p")
-        assert app.query_one("#q", Input).value == "1, 0.9, 0.1"
-        assert app.query_one("#theta", Input).value == "0, 5, 0"
-        assert app.query_one("#exact", Checkbox).value
+        assert app.query_one("#f-q", Input).value == "1, 0.9, 0.1"
+        assert app.query_one("#f-theta", Input).value == "0, 5, 0"
+        assert app.query_one("#f-exact", Checkbox).value
         await pilot.press("space")
         await settle(pilot)
         pi_best = pane.snapshot.results[0].pi_optimal
@@ -184,7 +185,8 @@ async def test_palette_lists_the_bandit_actions_and_question_mark_explains_the_l
     async with app.run_test(size=(100, 30)) as pilot:
         await open_bandit(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        assert {"Bandit: step", "Bandit: Sutton & Barto, Figure 2.5", "Bandit: Entropy bonus rescues the lock-in"} <= set(titles)
+        expected = {"Bandit: step", "Bandit: Sutton & Barto, Figure 2.5", "Bandit: Entropy bonus rescues the lock-in"}
+        assert expected <= set(titles)
         await pilot.press("question_mark")
         assert "θ_i += η_t (R − b)(1[a=i] − π_i)" in app.screen.query_one(Markdown).source
 
@@ -207,7 +209,8 @@ async def test_every_view_labels_its_own_y_axis_around_its_values():
         await pilot.press("space")
         await settle(pilot)
         result = pane.snapshot.results[0]
-        for view, values in (("optimal", result.optimal_pct), ("reward", result.mean_reward), ("regret", result.cumulative_regret)):
+        views = (("optimal", result.optimal_pct), ("reward", result.mean_reward), ("regret", result.cumulative_regret))
+        for view, values in views:
             app.query_one("#views", Tabs).active = f"view-{view}"
             await settle(pilot)
             ticks = y_tick_labels(app.query_one("#plot"))

@@ -55,7 +55,7 @@ async def test_arrow_keys_step_eta_over_the_boundary_and_the_run_diverges():
         before = plot_text(app, "#trajectory-plot")
         await pilot.press("right", "right")
         assert app.query_one(SaddlePane).config.eta == 0.26
-        assert within(app, "#eta", Input).value == "0.26"
+        assert within(app, "#f-eta", Input).value == "0.26"
         assert "diverged · step 176 of 200" in text_of(saddle(app), "#status")
         assert "ρ = 1.0800 > 1: grows" in text_of(saddle(app), "#theory")
         assert plot_text(app, "#trajectory-plot") != before
@@ -66,7 +66,7 @@ async def test_arrow_keys_step_eta_over_the_boundary_and_the_run_diverges():
 async def test_dragging_the_slider_redraws_the_run():
     app = saddle_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        slider = within(app, "#eta-slider", FloatSlider)
+        slider = within(app, "#slider-eta", FloatSlider)
         track = slider.content_size.width - LABEL_WIDTH - 1
         trajectory_before, norms_before = plot_text(app, "#trajectory-plot"), plot_text(app, "#norm-plot")
         await pilot.mouse_down(slider, offset=(track // 2, 0))
@@ -78,7 +78,7 @@ async def test_dragging_the_slider_redraws_the_run():
         assert "diverged" in text_of(saddle(app), "#status")
         assert plot_text(app, "#trajectory-plot") != trajectory_before
         assert plot_text(app, "#norm-plot") != norms_before
-        assert within(app, "#eta", Input).value == "0.5"
+        assert within(app, "#f-eta", Input).value == "0.5"
 
 
 async def test_the_theory_ruler_moves_the_eta_marker():
@@ -93,27 +93,27 @@ async def test_the_theory_ruler_moves_the_eta_marker():
 async def test_a_typed_eta_off_the_slider_grid_is_kept_exactly():
     app = saddle_app(game="bilinear", method="ogda")
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, "#eta", "0.577", saddle(pilot.app))
+        await type_into(pilot, "#f-eta", "0.577", saddle(pilot.app))
         pane = app.query_one(SaddlePane)
         assert pane.config.eta == 0.577
-        assert within(app, "#eta-slider", FloatSlider).value == 0.577
+        assert within(app, "#slider-eta", FloatSlider).value == 0.577
         assert pane.trajectory.status == "running"  # ρ = 0.9996: converging, slowly, just inside 1/√3
 
 
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
-    [("#eta", "0", "eta: must be > 0 and at most 10 (got 0); keeping 0.24"),
-     ("#eta", "fast", "eta: must be a number (got 'fast'); keeping 0.24"),
-     ("#a", "-1", "a: must be > 0"),
-     ("#steps", "99999", "steps: must be between 1 and 10000 (got 99999); keeping 200"),
-     ("#start", "1;1", "start: must be two numbers x,y")],
+    [("eta", "0", "must be > 0 and at most 10 (got 0)"),
+     ("eta", "fast", "must be a number (got 'fast')"),
+     ("a", "-1", "must be > 0"),
+     ("steps", "99999", "must be between 1 and 10000 (got 99999)"),
+     ("start", "1;1", "must be two numbers x,y")],
 )
 async def test_bad_input_gets_a_message_at_the_field_and_the_last_run_stays(field, typed, message):
     app = saddle_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await paste_into(pilot, field, typed)
-        assert within(app, field, Input).has_class("-invalid")
-        assert message in text_of(saddle(app), "#saddle-error")
+        await paste_into(pilot, f"#f-{field}", typed)
+        assert within(app, f"#f-{field}", Input).has_class("-invalid")
+        assert message in text_of(saddle(app), f"#e-{field}")
         assert app.query_one(SaddlePane).config == SaddleConfig()
         assert "converged · step 170 of 200" in text_of(saddle(app), "#status")
 
@@ -121,19 +121,19 @@ async def test_bad_input_gets_a_message_at_the_field_and_the_last_run_stays(fiel
 async def test_fixing_a_bad_value_clears_its_message():
     app = saddle_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, "#b", "0", saddle(pilot.app))
-        await type_into(pilot, "#b", "5", saddle(pilot.app))
-        assert not within(app, "#b", Input).has_class("-invalid")
-        assert text_of(saddle(app), "#saddle-error") == ""
+        await type_into(pilot, "#f-b", "0", saddle(pilot.app))
+        await type_into(pilot, "#f-b", "5", saddle(pilot.app))
+        assert not within(app, "#f-b", Input).has_class("-invalid")
+        assert text_of(saddle(app), "#e-b") == ""
         assert "converges for 0 < η < 0.2" in text_of(saddle(app), "#theory")  # 1/max(a, b)
 
 
 async def test_unequal_curvatures_rescale_the_slider_to_twice_the_boundary():
     app = saddle_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, "#a", "1", saddle(pilot.app))
-        await type_into(pilot, "#b", "1", saddle(pilot.app))
-        slider = within(app, "#eta-slider", FloatSlider)
+        await type_into(pilot, "#f-a", "1", saddle(pilot.app))
+        await type_into(pilot, "#f-b", "1", saddle(pilot.app))
+        slider = within(app, "#slider-eta", FloatSlider)
         assert (slider.maximum, slider.step) == (2.0, 0.04)
         assert app.query_one(SaddlePane).config.eta == 0.24
         assert "converges for 0 < η < 1" in text_of(saddle(app), "#theory")
@@ -145,13 +145,13 @@ async def test_game_and_method_keys_and_selects():
         pane = app.query_one(SaddlePane)
         await pilot.press("g")
         assert pane.config.game == "bilinear"
-        assert within(app, "#a", Input).disabled  # a and b belong to the quadratic game
+        assert within(app, "#f-a", Input).disabled  # a and b belong to the quadratic game
         assert "no η converges" in text_of(saddle(app), "#theory")
-        await pilot.click("#method")
+        await pilot.click("#f-method")
         await pilot.press("down", "down", "down", "enter")  # gda → alt-gda → ogda → extragradient
         await pilot.pause()
         assert pane.config.method == "extragradient"
-        assert within(app, "#method", Select).value == "extragradient"
+        assert within(app, "#f-method", Select).value == "extragradient"
         assert "converges for 0 < η < 1" in text_of(saddle(app), "#theory")
         assert "×0.9725/step" in text_of(saddle(app), "#status")  # √(1 − η² + η⁴) at η = 0.24
 
@@ -159,12 +159,12 @@ async def test_game_and_method_keys_and_selects():
 async def test_gamma_is_only_editable_for_the_regularised_methods():
     app = saddle_app(game="dirac", method="gda")
     async with app.run_test(size=(100, 30)) as pilot:
-        assert within(app, "#gamma", Input).disabled
+        assert within(app, "#f-gamma", Input).disabled
         pane = app.query_one(SaddlePane)
-        within(app, "#method", Select).value = "r1"
+        within(app, "#f-method", Select).value = "r1"
         await pilot.pause()
-        assert not within(app, "#gamma", Input).disabled
-        await type_into(pilot, "#gamma", "0", saddle(pilot.app))
+        assert not within(app, "#f-gamma", Input).disabled
+        await type_into(pilot, "#f-gamma", "0", saddle(pilot.app))
         assert pane.config.gamma == 0.0 and pane.trajectory.status != "converged"
 
 
@@ -174,7 +174,7 @@ async def test_keys_move_the_start_point():
         await pilot.press(*["j"] * 10)  # y0 from 1 to 0: gradient descent on both players now converges
         pane = app.query_one(SaddlePane)
         assert pane.config.start == (1.0, 0.0)
-        assert within(app, "#start", Input).value == "1,0"
+        assert within(app, "#f-start", Input).value == "1,0"
         status = text_of(saddle(app), "#status")
         assert "converged" in status and "started on a contracting direction" in status  # beside "ρ > 1: grows"
         await pilot.press("k")
@@ -186,10 +186,11 @@ async def test_p_loads_presets_in_turn():
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("p")  # presets in name order: bilinear-alt-gda first
         pane = app.query_one(SaddlePane)
-        assert (pane.config.game, pane.config.method, pane.config.eta, pane.config.steps) == ("bilinear", "alt-gda", 0.3, 300)
+        config = pane.config
+        assert (config.game, config.method, config.eta, config.steps) == ("bilinear", "alt-gda", 0.3, 300)
         assert "cycling" in text_of(saddle(app), "#status")
-        assert within(app, "#eta", Input).value == "0.3"
-        assert within(app, "#method", Select).value == "alt-gda"
+        assert within(app, "#f-eta", Input).value == "0.3"
+        assert within(app, "#f-method", Select).value == "alt-gda"
 
 
 async def test_the_preset_select_loads_dirac_gan_with_r1():
@@ -264,8 +265,8 @@ async def test_an_error_does_not_move_the_status_or_the_theory():
     app = saddle_app()
     async with app.run_test(size=(80, 24)) as pilot:
         before = (within(app, "#status", Static).region.y, within(app, "#theory", Static).region.y)
-        await type_into(pilot, "#eta", "0", saddle(pilot.app))
-        assert "eta: must be > 0" in text_of(saddle(app), "#saddle-error")
+        await type_into(pilot, "#f-eta", "0", saddle(pilot.app))
+        assert "must be > 0" in text_of(saddle(app), "#e-eta")
         assert (within(app, "#status", Static).region.y, within(app, "#theory", Static).region.y) == before
 
 
@@ -274,4 +275,4 @@ async def test_after_escape_tab_goes_on_from_the_field_left():
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("e")  # focus the η field
         await pilot.press("escape", "tab")
-        assert app.focused.id == "steps"
+        assert app.focused.id == "f-steps"

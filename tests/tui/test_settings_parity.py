@@ -10,6 +10,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 
+from core.adder import SETTINGS as ADDER_SETTINGS, AdderConfig
 from core.bandit import SETTINGS as BANDIT_SETTINGS, BanditConfig
 from core.gan.config import GanConfig
 from core.gan.settings import SETTINGS as GAN_SETTINGS
@@ -23,7 +24,9 @@ from tui.widgets.config_form import ConfigForm
 from tui.widgets.float_slider import FloatSlider
 
 LABS = {"gan": (GAN_SETTINGS, GanConfig), "bandit": (BANDIT_SETTINGS, BanditConfig),
-        "saddle": (SADDLE_SETTINGS, SaddleConfig)}
+        "saddle": (SADDLE_SETTINGS, SaddleConfig), "adder": (ADDER_SETTINGS, AdderConfig)}
+OWN_FORMS = {"adder": "#number-error"}  # panes not built on ConfigForm yet: fields #NAME and this error line
+OWN_EDITORS = {"adder": {"weights"}}  # config fields with a widget and options of their own, not one typed text
 GOOD_TEXT = {  # where the rule in good_text() would not give a valid value
     ("gan", "data_dir"): "some/folder",
     ("gan", "classifier"): "some/evaluator.pt",
@@ -32,6 +35,8 @@ GOOD_TEXT = {  # where the rule in good_text() would not give a valid value
     ("bandit", "theta"): "0, 0, 5, 0, 0, 0, 0, 0, 0, 0",
     ("bandit", "compare_eta"): "0.2,0.3",
     ("saddle", "start"): "0.5 -2",
+    ("adder", "a"): "101",  # binary, as the adder starts
+    ("adder", "b"): "1_1",
 }
 BAD_TEXTS = {"int": ("many", "-1"), "float": ("abc", "nan"), "list": ("1,x",), "epochs": ("1,x", "0")}
 
@@ -87,28 +92,36 @@ def app_for(lab: str) -> App:
     return GanTuiApp(initial_tab=lab, configs={lab: config_class()})  # the pane's form, from the same defaults
 
 
-def field_of(app, setting: Setting):
-    return app.query_one(f"#f-{setting.name}" if isinstance(app, FormOnly) else f"#{setting.name}")
+def form_of(app, lab: str) -> ConfigForm:
+    return app.query_one(ConfigForm) if lab == "gan" else app.query_one(f"#{lab}-pane").query_one(ConfigForm)
 
 
-async def enter(pilot, setting: Setting, value) -> None:
-    field = field_of(pilot.app, setting)
+def field_of(app, lab: str, setting: Setting):
+    if lab in OWN_FORMS:
+        return app.query_one(f"#{lab}-pane").query_one(f"#{setting.name}")
+    return form_of(app, lab).query_one(f"#f-{setting.name}")
+
+
+async def enter(pilot, lab: str, setting: Setting, value) -> None:
+    field = field_of(pilot.app, lab, setting)
     field.value = float(value) if isinstance(field, FloatSlider) else value  # a slider is dragged, not typed
     await pilot.pause()
 
 
 def form_state(app, lab: str) -> tuple[object, str]:
-    """The config the form holds now, and every error it shows."""
-    if lab == "gan":
-        form = app.query_one(ConfigForm)
-        return form.config, "\n".join(text_of(app, f"#e-{name}") for name in form.errors)
-    pane = app.query_one(f"#{lab}-pane")
-    return pane.config, text_of(app, f"#{lab}-error")
+    """The config the form holds now (the pane's, where there is a pane), and every error it shows."""
+    if lab in OWN_FORMS:
+        pane = app.query_one(f"#{lab}-pane")
+        return pane.config, text_of(pane, OWN_FORMS[lab])
+    form = form_of(app, lab)
+    config = form.config if lab == "gan" else app.query_one(f"#{lab}-pane").config
+    return config, "\n".join(text_of(form, f"#e-{name}") for name in form.errors)
 
 
 def test_every_config_field_is_a_setting_of_its_lab():
-    for settings, config_class in LABS.values():
-        fields = sorted(field.name for field in dataclasses.fields(config_class))
+    for lab, (settings, config_class) in LABS.items():
+        fields = sorted(field.name for field in dataclasses.fields(config_class)
+                        if field.name not in OWN_EDITORS.get(lab, ()))
         assert sorted(setting.name for setting in settings) == fields
 
 
@@ -127,14 +140,14 @@ async def test_the_command_line_and_the_form_read_a_setting_alike(capsys, lab, s
     refusals = {bad: cli_refusal(capsys, lab, setting, bad) for bad in BAD_TEXTS.get(setting.kind, ())}
     app = app_for(lab)
     async with app.run_test(size=(120, 40)) as pilot:
-        await enter(pilot, setting, entered)
+        await enter(pilot, lab, setting, entered)
         config, errors = form_state(app, lab)
         assert errors.strip() == ""
         assert getattr(config, setting.name) == getattr(from_cli, setting.name) != getattr(base, setting.name)
-        if isinstance(field_of(app, setting), FloatSlider):
+        if isinstance(field_of(app, lab, setting), FloatSlider):
             return
         for bad, message in refusals.items():
-            await enter(pilot, setting, bad)
+            await enter(pilot, lab, setting, bad)
             config, errors = form_state(app, lab)
             assert message in errors, (bad, message, errors)
             assert getattr(config, setting.name) == getattr(from_cli, setting.name)  # the last valid value stays

@@ -8,18 +8,10 @@ from dataclasses import replace
 from rich.console import Console
 from rich.table import Table
 
-from core.adder import (
-    AdderConfig,
-    Addition,
-    add,
-    format_bits,
-    format_number,
-    parse_number,
-    parse_weight_assignment,
-    verify,
-)
+from core.adder import SETTINGS, AdderConfig, Addition, add, format_bits, format_number, parse_weight_assignment, verify
 from core.errors import InvalidSetting
 from tui.commands.output import print_json
+from tui.commands.settings_options import add_setting_options, given_settings
 from tui.presets import config_from_mapping, preset_config
 
 NAME = "adder"
@@ -27,9 +19,7 @@ SUMMARY = "a hand-wired RNN that adds binary numbers"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--a", metavar="NUMBER", help="first number (binary unless --decimal)")
-    parser.add_argument("--b", metavar="NUMBER", help="second number (binary unless --decimal)")
-    parser.add_argument("--decimal", action="store_true", help="read and show the numbers in decimal")
+    add_setting_options(parser, SETTINGS)
     parser.add_argument(
         "--set",
         metavar="NAME=VALUES",
@@ -41,18 +31,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> AdderConfig:
-    config = AdderConfig()
-    if args.preset:
-        config = preset_config(AdderConfig, NAME, args.preset)
-    if args.decimal:
-        config = replace(config, notation="decimal")
-    numbers = {name: parse_number(getattr(args, name), config.notation, name) for name in ("a", "b") if getattr(args, name)}
+    config = preset_config(AdderConfig, NAME, args.preset) if args.preset else AdderConfig()
+    config = replace(config, **given_settings(args, SETTINGS, config))
     assignments = dict(map(parse_weight_assignment, args.set))
     try:
         weights = config_from_mapping(type(config.weights), assignments, config.weights)
     except InvalidSetting as error:
         raise InvalidSetting("set", f"{error.field} {error.message}") from None
-    return replace(config, weights=weights, **numbers)
+    return replace(config, weights=weights)
 
 
 def run_headless(args: argparse.Namespace, config: AdderConfig, console: Console) -> int:
@@ -60,8 +46,10 @@ def run_headless(args: argparse.Namespace, config: AdderConfig, console: Console
         result = verify(config.weights, args.verify)
         counterexample = result.first_counterexample
         if args.json:
-            first = None if counterexample is None else {"a": format_bits(counterexample[0], result.bits), "b": format_bits(counterexample[1], result.bits)}
-            print_json({"bits": result.bits, "checked": result.checked, "failures": result.failures, "first_counterexample": first})
+            first = None if counterexample is None else {
+                "a": format_bits(counterexample[0], result.bits), "b": format_bits(counterexample[1], result.bits)}
+            print_json({"bits": result.bits, "checked": result.checked, "failures": result.failures,
+                        "first_counterexample": first})
         else:
             console.print(f"checked {result.checked:,} pairs of {result.bits}-bit numbers: {result.failures:,} wrong")
             if counterexample:

@@ -7,6 +7,7 @@ two accept and refuse the same things; the config dataclass then checks the valu
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any
 
 from core.settings import Setting, format_value, parse_text
@@ -30,13 +31,21 @@ def add_setting_options(parser: argparse.ArgumentParser, settings: tuple[Setting
             target.add_argument(setting.option, dest=setting.name, metavar=_metavar(setting), help=text)
 
 
-def given_settings(args: argparse.Namespace, settings: tuple[Setting, ...]) -> dict[str, Any]:
-    """The settings given on the command line, read as the form reads them; InvalidSetting names a bad one."""
+def given_settings(args: argparse.Namespace, settings: tuple[Setting, ...], config: Any = None) -> dict[str, Any]:
+    """The settings given on the command line, read as the form reads them; InvalidSetting names a bad one.
+
+    A setting whose text others decide (Setting.read) is read last, in `config` with the others given applied.
+    """
     given = {}
-    for setting in settings:
+    for setting in sorted(settings, key=lambda setting: setting.read is not None):
         value = getattr(args, setting.name)
-        if value is not None:
-            given[setting.name] = value if setting.kind == "flag" else parse_text(setting, value)
+        if value is None:
+            continue
+        if setting.kind == "flag":
+            given[setting.name] = value
+        else:
+            context = replace(config, **given) if setting.read is not None else None
+            given[setting.name] = parse_text(setting, value, context)
     return given
 
 

@@ -100,7 +100,7 @@ class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
             yield Input(format_number(config.a, config.notation), id="a", compact=True)
             yield Label("+ b", classes="heading")
             yield Input(format_number(config.b, config.notation), id="b", compact=True)
-            yield Checkbox("decimal", config.notation == "decimal", id="decimal", compact=True)
+            yield Checkbox("decimal", config.decimal, id="decimal", compact=True)
         yield Static(id="number-error", classes="field-error")
         with Horizontal():
             with Vertical(id="adder-run"):
@@ -232,12 +232,11 @@ class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        notation = "decimal" if event.value else "binary"
-        self.config = replace(self.config, notation=notation)
+        self.config = replace(self.config, decimal=event.value)
         for name in ("a", "b"):
             field = self.query_one(f"#{name}", Input)
             with field.prevent(Input.Changed):
-                field.value = format_number(getattr(self.config, name), notation)
+                field.value = format_number(getattr(self.config, name), self.config.notation)
             field.remove_class("-invalid")
         self._set_error("number-error", "")
         self._redraw()

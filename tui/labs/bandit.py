@@ -7,24 +7,22 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static, Tab, Tabs
+from textual.widgets import Button, Label, ProgressBar, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
 from core.bandit import SETTINGS, BanditConfig, RunState, Testbed, TestbedResult, describe, variants
-from core.errors import InvalidSetting
-from core.settings import format_value, parse_text
 from tui.labs.bandit_views import bar_view, plot_lines
 from tui.labs.field_focus import FieldFocus
 from tui.labs.lab_pane import LabPane
 from tui.preset_notes import preset_help, preset_toast
 from tui.presets import Preset, config_from_mapping, load_preset
-from tui.widgets.float_slider import FloatSlider
+from tui.widgets.config_form import ConfigForm, Slider
 from tui.widgets.series_chart import SeriesChart, legend_text
 
 DEFAULT_PRESET = "figure-2-5"
@@ -37,9 +35,19 @@ CHUNK_TARGET_S = 0.05  # flat out, steps are made in chunks of about this long
 VIEWS = {"pi": "π", "optimal": "% optimal", "reward": "reward", "regret": "regret"}
 ETA_RANGE = (0.001, 10.0)  # the η slider's log-scale track
 
-SETTING_BY_FIELD = {setting.name: setting for setting in SETTINGS}  # each is also its widget's id
+
+def eta_track(config: BanditConfig) -> tuple[float, float, None]:
+    """The η slider's ends: ETA_RANGE, stretched to reach an η given on the command line."""
+    return min(ETA_RANGE[0], config.eta), max(ETA_RANGE[1], config.eta), None
+
+
+FORM_LAYOUT = (
+    ("arms", "q", "mean", "noise"),
+    (Slider("eta", eta_track, log=True), "decay", "tau"),
+    ("baseline", "exact", "theta", "seed"),
+    ("runs", "steps", "compare_eta", "compare_baseline"),
+)
 KEY_HINTS = {"eta": "log scale; ←/→ nudge, shift+←/→ ten nudges"}
-INPUT_TYPES = {"int": "integer", "float": "number", "list": "text"}
 BUTTON_TOOLTIPS = {
     "play": "Run to the last step at the chosen speed; again to pause (space)",
     "step": "One pull in every run (→)",
@@ -106,29 +114,8 @@ class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
     # --- layout -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="bandit-row"):
-            yield from self._field("arms", width=4)
-            yield from self._field("q")
-            yield from self._field("mean", width=5)
-            yield from self._field("noise", width=5)
-        with Horizontal(classes="bandit-row"):
-            yield Label(SETTING_BY_FIELD["eta"].label, classes="heading")
-            eta = self.config.eta  # the range stretches to an η given on the command line
-            yield FloatSlider(eta, min(ETA_RANGE[0], eta), max(ETA_RANGE[1], eta), log=True, id="eta")
-            yield from self._field("decay", width=6)
-            yield from self._field("tau", width=6)
-        with Horizontal(classes="bandit-row"):
-            yield self._checkbox("baseline")
-            yield self._checkbox("exact")
-            yield from self._field("theta")
-            yield from self._field("seed", width=6)
-        with Horizontal(classes="bandit-row"):
-            yield from self._field("runs", width=7)
-            yield from self._field("steps", width=7)
-            yield from self._field("compare_eta")
-            yield self._checkbox("compare_baseline")
-        yield Static(id="bandit-error", classes="field-error")
-        with Horizontal(classes="bandit-row", id="bandit-transport"):
+        yield ConfigForm(SETTINGS, self.config, layout=FORM_LAYOUT, hints=KEY_HINTS, id="bandit-form")
+        with Horizontal(id="bandit-transport"):
             yield Button("▶ Play", id="play", variant="primary", compact=True)
             yield Button("Step", id="step", compact=True)
             yield Button("Reset", id="reset", compact=True)
@@ -139,28 +126,14 @@ class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
             yield Label(id="step-count")
         with Horizontal(id="bandit-body"):
             with Vertical(id="bandit-plots"):
-                yield Tabs(*(Tab(label, id=f"view-{name}") for name, label in VIEWS.items()), active=f"view-{self.view}", id="views")
+                yield Tabs(*(Tab(label, id=f"view-{name}") for name, label in VIEWS.items()),
+                           active=f"view-{self.view}", id="views")
                 yield Static(id="legend")
                 yield SeriesChart(x_label="", summary="mean", axes="round", legend=False,
                                   redraws_per_second=1 / REDRAW_INTERVAL_S, id="plot")
             yield Static(id="bars")
 
-    def _field(self, name: str, width: int | None = None) -> ComposeResult:
-        setting = SETTING_BY_FIELD[name]
-        yield Label(setting.label, classes="heading")
-        field = Input(format_value(setting, getattr(self.config, name)), id=name, type=INPUT_TYPES[setting.kind],
-                      compact=True, classes="bandit-field")
-        if width:
-            field.styles.width = width + 1
-        yield field
-
-    def _checkbox(self, name: str) -> Checkbox:
-        return Checkbox(SETTING_BY_FIELD[name].label, getattr(self.config, name), id=name, compact=True)
-
     def on_mount(self) -> None:
-        for name, setting in SETTING_BY_FIELD.items():
-            hint = f" ({KEY_HINTS[name]})" if name in KEY_HINTS else ""
-            self.query_one(f"#{name}").tooltip = setting.tooltip + hint
         for widget_id, tip in BUTTON_TOOLTIPS.items():
             self.query_one(f"#{widget_id}").tooltip = tip
         self.query_one("#views", Tabs).tooltip = "What the plot shows (v)"
@@ -173,61 +146,15 @@ class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
 
     # --- the form -> config ---------------------------------------------------
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    @on(ConfigForm.Changed, "#bandit-form")
+    def _config_changed(self, event: ConfigForm.Changed) -> None:
         event.stop()
-        self._form_changed()
-
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        event.stop()
-        self._form_changed()
-
-    def on_float_slider_changed(self, event: FloatSlider.Changed) -> None:
-        event.stop()
-        self._form_changed()
-
-    def _form_changed(self) -> None:
-        """Read every field; apply the config if it is valid, else say what is wrong where."""
-        for field in self.query(".bandit-field"):
-            field.remove_class("-invalid")
-        try:
-            config = BanditConfig(**{name: self._field_value(name) for name in SETTING_BY_FIELD})
-        except InvalidSetting as invalid:
-            if invalid.field in SETTING_BY_FIELD and invalid.field != "eta":
-                self.query_one(f"#{invalid.field}").add_class("-invalid")
-            label = SETTING_BY_FIELD[invalid.field].label if invalid.field in SETTING_BY_FIELD else invalid.field
-            self._set_error(f"{label}: {invalid.message}; running the last valid settings")
-            return
-        self._set_error("")
-        if config != self.config:
-            self.config = config
+        if event.config != self.config:
+            self.config = event.config
             # typing 100000 passes through 1, 10, ...: start again once the typing pauses
             if self._settle_timer is not None:
                 self._settle_timer.stop()
             self._settle_timer = self.set_timer(SETTLE_S, lambda: self._restart(play=self.playing))
-
-    def _field_value(self, name: str) -> object:
-        widget = self.query_one(f"#{name}")
-        return parse_text(SETTING_BY_FIELD[name], widget.value) if isinstance(widget, Input) else widget.value
-
-    def _fill_form(self, config: BanditConfig) -> None:
-        for name, setting in SETTING_BY_FIELD.items():
-            widget = self.query_one(f"#{name}")
-            if isinstance(widget, Input):
-                with widget.prevent(Input.Changed):
-                    widget.value = format_value(setting, getattr(config, name))
-            elif isinstance(widget, Checkbox):
-                with widget.prevent(Checkbox.Changed):
-                    widget.value = getattr(config, name)
-            else:
-                with widget.prevent(FloatSlider.Changed):
-                    widget.value = config.eta
-            widget.remove_class("-invalid")
-        self._set_error("")
-
-    def _set_error(self, message: str) -> None:
-        error = self.query_one("#bandit-error", Static)
-        error.update(message)
-        error.set_class(bool(message), "-shown")
 
     # --- running the testbeds ----------------------------------------------------
 
@@ -345,18 +272,28 @@ class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
 
     # --- input -> actions -------------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        actions = {
-            "play": self.action_play,
-            "step": self.action_step,
-            "reset": self.action_reset,
-            "slower": lambda: self.action_speed(-1),
-            "faster": lambda: self.action_speed(1),
-        }
-        actions[event.button.id]()
+    @on(Button.Pressed, "#play")
+    def _play_pressed(self) -> None:
+        self.action_play()
 
-    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+    @on(Button.Pressed, "#step")
+    def _step_pressed(self) -> None:
+        self.action_step()
+
+    @on(Button.Pressed, "#reset")
+    def _reset_pressed(self) -> None:
+        self.action_reset()
+
+    @on(Button.Pressed, "#slower")
+    def _slower_pressed(self) -> None:
+        self.action_speed(-1)
+
+    @on(Button.Pressed, "#faster")
+    def _faster_pressed(self) -> None:
+        self.action_speed(1)
+
+    @on(Tabs.TabActivated, "#views")
+    def _view_chosen(self, event: Tabs.TabActivated) -> None:
         event.stop()
         self.view = event.tab.id.removeprefix("view-")
         self._plot_dirty = True
@@ -386,7 +323,7 @@ class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
     def action_preset(self, name: str) -> None:
         preset = load_preset("bandit", name)
         config = config_from_mapping(BanditConfig, preset.config)
-        self._fill_form(config)
+        self.query_one(ConfigForm).fill(config)
         self.config = config
         self.query_one("#views", Tabs).active = f"view-{'optimal' if config.curves > 1 else 'pi'}"
         self._restart(play=False)
@@ -406,7 +343,8 @@ class BanditPane(Vertical, FieldFocus, LabPane, can_focus=True):
         yield SystemCommand("Bandit: next plot", "π, % optimal, reward, regret", self.action_next_view)
         for name in PRESETS.values():
             preset = load_preset("bandit", name)
-            yield SystemCommand(f"Bandit: {preset.title}", preset.description, lambda name=name: self.action_preset(name))
+            yield SystemCommand(f"Bandit: {preset.title}", preset.description,
+                                lambda name=name: self.action_preset(name))
 
 
 def snapshot_of(generation: int, testbeds: list[Testbed]) -> Snapshot:

@@ -73,7 +73,8 @@ def bar_view(state: RunState, exact: bool, height: int, label: str = "") -> Tabl
     for arm in shown:
         style = PULLED_STYLE if arm == state.action else ""
         name = Text(f"{arm + 1}", style="bold green" if state.q[arm] == best else "")
-        table.add_row(name, bar(state.pi[arm], 8), f"{state.pi[arm]:.2f}", short(state.theta[arm], sign=True), short(state.q[arm]), style=style)
+        table.add_row(name, bar(state.pi[arm], 8), f"{state.pi[arm]:.2f}", short(state.theta[arm], sign=True),
+                      short(state.q[arm]), style=style)
     # with a label the step goes on a line of its own: wrapped, "step 1,000" would be cut in two
     title = f"run 1 of {label}\nstep {state.t:,}" if label else f"run 1, step {state.t:,}"
     if exact:

@@ -40,7 +40,8 @@ def main() -> None:
         train, test = real_splits(data, folder)
         classifier = train_classifier(train, test)
         target = TARGET_ACCURACY[data]
-        print(f"{data:14s} accuracy {classifier.accuracy:.4f}  target {target:.2f}  ratio {classifier.accuracy / target:.3f}"
+        print(f"{data:14s} accuracy {classifier.accuracy:.4f}  target {target:.2f}"
+              f"  ratio {classifier.accuracy / target:.3f}"
               f"  train {len(train.x):6d}  held-out {len(test.x):6d}  epochs {classifier.epochs:2d}"
               f"  wall {time.perf_counter() - wall:6.1f} s  cpu {time.process_time() - cpu:6.1f} s")
 

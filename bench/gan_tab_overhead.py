@@ -120,7 +120,8 @@ def main() -> None:
                 load = os.getloadavg()[0]
                 latencies += run(out)
                 speeds[mode].append(throughput(out))
-                print(f"run {repeat + 1} {mode:9} {speeds[mode][-1]:8,.0f} images/s  (load before {load:.2f})", flush=True)
+                print(f"run {repeat + 1} {mode:9} {speeds[mode][-1]:8,.0f} images/s  (load before {load:.2f})",
+                      flush=True)
     alone = statistics.median(speeds["headless"])
     for mode, runs in speeds.items():
         print(f"{mode:9} median {statistics.median(runs):8,.0f} images/s  ratio to headless "

@@ -49,7 +49,8 @@ def find_reference(explicit: str | None) -> Path:
                             capture_output=True, text=True)
     if common.returncode == 0:
         roots.append(Path(common.stdout.strip()).parent)  # a git worktree's main checkout
-    candidates = [Path(explicit)] if explicit else [root.parent / "shared" / "bench" / "reference_dcgan_loop.py" for root in roots]
+    candidates = ([Path(explicit)] if explicit
+                  else [root.parent / "shared" / "bench" / "reference_dcgan_loop.py" for root in roots])
     for candidate in candidates:
         if candidate.is_file():
             return candidate
@@ -119,7 +120,8 @@ def main() -> None:
         ours = [*DCGAN_SETTINGS, "--data-dir", str(data_root), "--device", args.device, "--precision", args.precision,
                 "--max-steps", str(WARM_UP + args.steps)]
         for pair in range(1, args.pairs + 1):
-            stdout, reference_rss = run_child([sys.executable, str(reference), str(args.steps), str(data_root), args.device])
+            stdout, reference_rss = run_child([sys.executable, str(reference), str(args.steps), str(data_root),
+                                               args.device])
             theirs = float(re.search(r"([\d.]+) images/s", stdout).group(1))
             mine, our_rss = gan_tui(ours, runs / f"dcgan-{pair}")
             rss = {"reference": max(rss["reference"], reference_rss), "ours": max(rss["ours"], our_rss)}

@@ -66,13 +66,15 @@ def median_ms(work, repeats: int, cold: bool = False) -> float:
 def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     grid = glyph_grid()
-    for label, (width, height) in (("pane at 120x40 (60x30 cells)", (60, 30)), ("full size (242x121 cells)", (242, 121))):
+    for label, (width, height) in (("pane at 120x40 (60x30 cells)", (60, 30)),
+                                   ("full size (242x121 cells)", (242, 121))):
         fitted = fit_image(grid, width, height)
         ours_warm = median_ms(lambda: halfblock_strips(fit_image(grid, width, height)), repeats)
         ours_cold = median_ms(lambda: halfblock_strips(fit_image(grid, width, height)), repeats, cold=True)
         reference = median_ms(lambda: naive_text(fitted), max(3, repeats // 4))
         print(f"{label}: image {fitted.shape[1]}x{fitted.shape[0]} px")
-        print(f"  ours {ours_warm:.2f} ms (styles cached), {ours_cold:.2f} ms (cold); per-pixel loop {reference:.2f} ms")
+        print(f"  ours {ours_warm:.2f} ms (styles cached), {ours_cold:.2f} ms (cold);"
+              f" per-pixel loop {reference:.2f} ms")
         print(f"  speed-up {reference / ours_warm:.1f}x warm, {reference / ours_cold:.1f}x cold")
 
 

@@ -38,7 +38,8 @@ app = GanTuiApp()
 
 
 def time_startup(setup: str) -> tuple[float, bool]:
-    output = subprocess.run([sys.executable, "-c", PROGRAM.format(setup=setup)], capture_output=True, text=True, check=True)
+    output = subprocess.run([sys.executable, "-c", PROGRAM.format(setup=setup)], capture_output=True, text=True,
+                            check=True)
     seconds, torch_loaded = output.stdout.split()
     return float(seconds), torch_loaded == "True"
 

@@ -265,8 +265,8 @@ def _number_setting(name: str, label: str, which: str) -> Setting:
 # NAME=VALUES on the command line (parse_weight_assignment), not typed as one text.
 SETTINGS = (
     _number_setting("a", "a", "first"),
-    _number_setting("b", "+ b", "second"),  # the form's one row reads "a [..] + b [..] [ ] decimal"
-    Setting("decimal", "flag", "decimal", "read and show the numbers in decimal", checkbox_text="decimal"),
+    _number_setting("b", "b", "second"),
+    Setting("decimal", "flag", "decimal", "read and show the numbers in decimal"),
 )
 
 

@@ -122,5 +122,10 @@ def format_value(setting: Setting, value: Any, config: Any = None) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def reading_order(settings: tuple[Setting, ...]) -> list[Setting]:
+    """The settings in the order they are read: those whose text the others decide (Setting.read) last."""
+    return sorted(settings, key=lambda setting: setting.read is not None)
+
+
 def find(settings: tuple[Setting, ...], name: str) -> Setting:
     return next(setting for setting in settings if setting.name == name)

@@ -61,7 +61,8 @@ def test_json_without_headless_is_refused_instead_of_opening_the_app(capsys, lab
 ])
 def test_a_preset_value_of_the_wrong_type_is_refused_naming_its_key(capsys, tmp_path, lab, config, message):
     preset = tmp_path / "mine.toml"
-    preset.write_text(f'title = "mine"\n[config]\n{config}\n' if not config.startswith("[") else f'title = "mine"\n{config}\n')
+    preset.write_text(f'title = "mine"\n[config]\n{config}\n' if not config.startswith("[")
+                      else f'title = "mine"\n{config}\n')
     error = refused(capsys, lab, "--headless", "--preset", str(preset))
     assert f"gan-tui {lab}: error: --preset: {preset}: {message}" in error
 
@@ -69,7 +70,8 @@ def test_a_preset_value_of_the_wrong_type_is_refused_naming_its_key(capsys, tmp_
 def test_a_preset_that_is_not_utf8_or_has_a_name_too_long_is_refused(capsys, tmp_path):
     preset = tmp_path / "latin1.toml"
     preset.write_bytes('title = "café"\n'.encode("latin-1"))
-    assert "--preset: " in (error := refused(capsys, "saddle", "--headless", "--preset", str(preset))) and "UTF-8" in error
+    error = refused(capsys, "saddle", "--headless", "--preset", str(preset))
+    assert "--preset: " in error and "UTF-8" in error
     assert "--preset: cannot read" in refused(capsys, "saddle", "--headless", "--preset", "x" * 300)
 
 
@@ -139,7 +141,8 @@ def test_a_crafted_cifar_batch_cannot_run_code(capsys, tmp_path, monkeypatch):
 def test_classify_names_the_file_in_the_way_and_the_cache_it_could_not_use(capsys, tmp_path, monkeypatch):
     (tmp_path / "afile").write_text("")
     error = refused(capsys, "classify", "--data", "glyphs", "--out", str(tmp_path / "afile" / "x.pt"))
-    assert f"--out: cannot write the classifier to {tmp_path / 'afile' / 'x.pt'}: {tmp_path / 'afile'} is a file" in error
+    assert (f"--out: cannot write the classifier to {tmp_path / 'afile' / 'x.pt'}: {tmp_path / 'afile'} is a file"
+            in error)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "afile"))
     error = refused(capsys, "classify", "--data", "glyphs")
     assert "--out: not given, and the cache cannot take the classifier" in error and "XDG_CACHE_HOME" in error
@@ -166,7 +169,8 @@ def test_a_full_disk_exits_1_with_a_message_and_keeps_the_last_checkpoint(capsys
 
 
 def start_headless(tmp_path, *argv):
-    command = [sys.executable, "-m", "tui.cli", "gan", "--headless", "--json", *TINY, *argv, "--out", str(tmp_path / "run")]
+    command = [sys.executable, "-m", "tui.cli", "gan", "--headless", "--json", *TINY, *argv,
+               "--out", str(tmp_path / "run")]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
 
 
@@ -180,7 +184,8 @@ def test_ctrl_c_before_training_starts_exits_130_quietly(tmp_path):
 
 def test_two_ctrl_c_in_a_row_still_write_the_final_checkpoint(tmp_path):
     # wide layers make a step take tens of milliseconds, so the second signal comes while the run is stopping
-    child = start_headless(tmp_path, "--max-steps", "1000000000", "--log-every", "1", "--hidden", "2048", "--batch", "512")
+    child = start_headless(tmp_path, "--max-steps", "1000000000", "--log-every", "1", "--hidden", "2048",
+                           "--batch", "512")
     run = RunDir(tmp_path / "run")
     deadline = time.monotonic() + 90
     while not run.read_metrics() and time.monotonic() < deadline:

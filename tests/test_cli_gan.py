@@ -118,7 +118,8 @@ def test_presets_hold_what_their_names_promise():
     assert (homework.model, homework.data, homework.batch, homework.lr_d, homework.lr_g, homework.epochs) == (
         "dcgan", "fashion-mnist", 64, 1e-4, 1e-4, 50)
     assert homework.sample_epochs == (1, 10, 30, 50) and homework.max_steps == 0
-    assert [parse("--preset", f"wgan-c{c}").clip for c in ("0.1", "0.01", "0.001", "0.0001")] == [0.1, 0.01, 0.001, 0.0001]
+    assert [parse("--preset", f"wgan-c{c}").clip for c in ("0.1", "0.01", "0.001", "0.0001")] == [
+        0.1, 0.01, 0.001, 0.0001]
     lsgan = parse("--preset", "lsgan")
     assert (lsgan.objective, lsgan.lr_d, lsgan.beta1, lsgan.beta2) == ("lsgan", 2e-4, 0.5, 0.999)
     plain, unrolled = parse("--preset", "ring8-plain"), parse("--preset", "ring8-unrolled")
@@ -156,7 +157,8 @@ def test_the_progress_bar_keeps_the_step_count_whole_and_ends_on_the_time_taken(
     sink.bar.get_time = lambda: clock[0]
     sink(Started(0, 1500, 937.5, "cpu", "runs/x", {}))
     clock[0] += 83.0
-    sink(Progress(step=1500, epoch=1.6, time=83.0, d_loss=1.234, g_loss=0.789, d_real=0.55, d_fake=0.45, images_per_s=3200.0))
+    sink(Progress(step=1500, epoch=1.6, time=83.0, d_loss=1.234, g_loss=0.789, d_real=0.55, d_fake=0.45,
+                  images_per_s=3200.0))
     screen = Console(file=io.StringIO(), width=80, record=True)
     screen.print(sink.bar.make_tasks_table(sink.bar.tasks))
     line = screen.export_text().strip()

@@ -13,7 +13,8 @@ def modules_after_import(statement: str) -> set[str]:
 
 
 def test_core_never_imports_terminal_libraries():
-    every_core_module = "import core, importlib, pkgutil; [importlib.import_module(m.name) for m in pkgutil.walk_packages(core.__path__, 'core.')]"
+    every_core_module = ("import core, importlib, pkgutil; "
+                         "[importlib.import_module(m.name) for m in pkgutil.walk_packages(core.__path__, 'core.')]")
     assert not modules_after_import(every_core_module) & {"textual", "rich", "plotext"}
 
 

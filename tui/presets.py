@@ -60,7 +60,8 @@ def load_preset(lab: str, name_or_path: str) -> Preset:
         raise InvalidSetting("preset", f"{name_or_path}: not a text file in UTF-8, as TOML must be") from None
     except OSError as error:  # a name too long for the file system, an unreadable file
         shown = name_or_path if len(name_or_path) <= 60 else name_or_path[:60] + "..."
-        raise InvalidSetting("preset", f"cannot read {shown!r} ({error.strerror}); shipped {lab} presets: {known}") from None
+        raise InvalidSetting("preset",
+                             f"cannot read {shown!r} ({error.strerror}); shipped {lab} presets: {known}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

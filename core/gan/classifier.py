@@ -8,8 +8,8 @@ One file per data set, `<cache>/gan-tui/classifiers/<data>.pt` with <cache> = $X
 holds the weights, the held-out accuracy, the real class frequencies and the real feature statistics
 (mean and covariance over the held-out split), so the statistics can never belong to another network,
 and for the generated glyphs a fingerprint of the images, so a classifier of glyphs that gan-tui no longer
-draws is refused rather than trusted. It is read with `torch.load(weights_only=True)` (plain tensors and numbers, never arbitrary objects) and
-checked field by field before use.
+draws is refused rather than trusted. It is read with `torch.load(weights_only=True)` (plain tensors and
+numbers, never arbitrary objects) and checked field by field before use.
 """
 
 from __future__ import annotations
@@ -282,7 +282,8 @@ def prepare_out(path: str | os.PathLike) -> Path:
     path = Path(path).expanduser()
     if not str(path).strip() or path.name in ("", ".", ".."):
         raise InvalidSetting("out", f"must be a file path, e.g. glyphs.pt (got {str(path)!r})")
-    blocking = next((folder for folder in (path.parent, *path.parent.parents) if folder.exists() and not folder.is_dir()), None)
+    blocking = next((folder for folder in (path.parent, *path.parent.parents)
+                     if folder.exists() and not folder.is_dir()), None)
     if blocking is not None:  # mkdir would say only "File exists"
         raise InvalidSetting("out", f"cannot write the classifier to {path}: {blocking} is a file, not a folder")
     try:

@@ -24,7 +24,8 @@ POINT_SETS = ("ring8", "grid25")  # core.gan.data.MIXTURES; kept here so this mo
 
 # Settings a resumed run may change: where and how long it runs, how often it reports. The rest is the
 # run's own (a different model or objective would not fit its checkpoint).
-RESUMABLE = ("max_steps", "epochs", "device", "compile", "log_every", "sample_every", "sample_epochs", "checkpoint_every")
+RESUMABLE = ("max_steps", "epochs", "device", "compile", "log_every", "sample_every", "sample_epochs",
+             "checkpoint_every")
 MAX_SEED = 2**63 - 1  # torch's generators take 64-bit seeds
 # Objectives that differentiate through a gradient: fp16 loss scaling would have to be threaded through it,
 # and torch.compile does not compile a double backward.
@@ -90,8 +91,8 @@ class GanConfig:
                 raise InvalidSetting(name, f"must be {what} (got {value!r})")
         if self.epochs == 0 and self.max_steps == 0:
             raise InvalidSetting("max_steps", "give --max-steps or --epochs: a run needs an end")
-        for name, low in (("epochs", 0), ("max_steps", 0), ("batch", 1), ("z_dim", 1), ("hidden", 1), ("g_steps", 1), ("unroll", 1),
-                          ("seed", 0), ("log_every", 1), ("sample_every", 0), ("checkpoint_every", 0)):
+        for name, low in (("epochs", 0), ("max_steps", 0), ("batch", 1), ("z_dim", 1), ("hidden", 1), ("g_steps", 1),
+                          ("unroll", 1), ("seed", 0), ("log_every", 1), ("sample_every", 0), ("checkpoint_every", 0)):
             _whole(name, getattr(self, name), low)
         if self.seed > MAX_SEED:
             raise InvalidSetting("seed", f"must be a whole number from 0 to {MAX_SEED} (64 bits; got {self.seed})")
@@ -118,7 +119,8 @@ class GanConfig:
             if self.conditional:
                 raise InvalidSetting("conditional", f"{self.data} has no labels to condition on")
         if self.precision != "fp32" and self.device in ("cpu", "mps"):
-            raise InvalidSetting("precision", f"{self.precision} mixed precision runs on CUDA only; use fp32 on {self.device}")
+            raise InvalidSetting("precision",
+                                 f"{self.precision} mixed precision runs on CUDA only; use fp32 on {self.device}")
         if self.precision == "fp16" and self.objective in SECOND_ORDER:
             raise InvalidSetting("precision", f"fp16 is not supported with {self.objective}; use bf16 or fp32")
 
@@ -137,7 +139,8 @@ class GanConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types only (tuples become lists)."""
-        return {key: list(value) if isinstance(value, tuple) else value for key, value in dataclasses.asdict(self).items()}
+        return {key: list(value) if isinstance(value, tuple) else value
+                for key, value in dataclasses.asdict(self).items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GanConfig:

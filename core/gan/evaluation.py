@@ -1,9 +1,9 @@
 """Mode-collapse metrics of a generator while it trains, computed in the training process.
 
 Image sets: EVAL_IMAGES samples through the data set's evaluator classifier (core.gan.classifier) give the
-class histogram (classes covered, KL to the real class frequencies), the share read with confidence and the cFD against the real feature
-statistics; a conditional generator is asked for each class in turn, which also gives its conditional
-accuracy. 2-D sets: EVAL_POINTS samples give the modes covered and the % of high-quality samples.
+class histogram (classes covered, KL to the real class frequencies), the share read with confidence and the
+cFD against the real feature statistics; a conditional generator is asked for each class in turn, which also
+gives its conditional accuracy. 2-D sets: EVAL_POINTS samples give the modes covered and the % of high-quality samples.
 
 The same noise (and requested labels) is used at every evaluation, so changes over a run come from the
 generator, not from sampling. The noise comes from its own random stream: training draws exactly the same

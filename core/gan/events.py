@@ -1,9 +1,9 @@
 """What a training run tells its listeners: small picklable records, the same for every sink.
 
 A run emits Started, then any number of Progress, Samples, EpochEnd, CheckpointSaved, Evaluation,
-EvaluatorTraining and Notice, and ends with exactly one Finished or Failed. `step` counts generator update rounds from the start
-of the run (resumes continue it); `epoch` in Progress, Samples and Evaluation is fractional: real batches
-drawn / batches per epoch.
+EvaluatorTraining and Notice, and ends with exactly one Finished or Failed. `step` counts generator update
+rounds from the start of the run (resumes continue it); `epoch` in Progress, Samples and Evaluation is
+fractional: real batches drawn / batches per epoch.
 """
 
 from __future__ import annotations

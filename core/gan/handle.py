@@ -42,7 +42,8 @@ class TrainingHandle:
     def start(self) -> None:
         if self._process is not None:
             raise RuntimeError("this handle has already started its run")
-        arguments = (self.config.to_dict(), _path(self.out), _path(self.resume_from), self._queue, self._stop, self._pause)
+        arguments = (self.config.to_dict(), _path(self.out), _path(self.resume_from), self._queue, self._stop,
+                     self._pause)
         self._process = _CONTEXT.Process(target=_child_main, args=arguments, name="gan-tui-training", daemon=True)
         self._process.start()
 
@@ -97,7 +98,8 @@ def _path(path: str | os.PathLike | None) -> str | None:
     return None if path is None else str(Path(path))
 
 
-def _child_main(config: dict[str, Any], out: str | None, resume: str | None, events: Any, stop: Any, pause: Any) -> None:
+def _child_main(config: dict[str, Any], out: str | None, resume: str | None, events: Any, stop: Any,
+                pause: Any) -> None:
     from core.gan.trainer import open_training  # torch is imported in the child only
 
     control = Control(stop, pause)

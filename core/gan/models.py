@@ -131,7 +131,8 @@ class DcganGenerator(nn.Module):
         self.dense = nn.Linear(z_dim + num_classes, 256 * self.base * self.base, bias=False)
         self.body = nn.Sequential(
             nn.ConvTranspose2d(256, 128, 5, 1, 2, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(DCGAN_SLOPE),
-            nn.ConvTranspose2d(128, 64, 5, 2, 2, output_padding=1, bias=False), nn.BatchNorm2d(64), nn.LeakyReLU(DCGAN_SLOPE),
+            nn.ConvTranspose2d(128, 64, 5, 2, 2, output_padding=1, bias=False), nn.BatchNorm2d(64),
+            nn.LeakyReLU(DCGAN_SLOPE),
             nn.ConvTranspose2d(64, channels, 5, 2, 2, output_padding=1, bias=False), nn.Tanh(),
         )
 

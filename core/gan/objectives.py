@@ -188,7 +188,8 @@ class Unrolled(Objective):
         names = [name for name, _ in d.named_parameters()]
         params = [p.detach().requires_grad_(True) for _, p in d.named_parameters()]
         state = [self.optimizer.state.get(p, {}) for _, p in d.named_parameters()]
-        moments = [(s.get("exp_avg", torch.zeros_like(p)), s.get("exp_avg_sq", torch.zeros_like(p))) for s, p in zip(state, params)]
+        moments = [(s.get("exp_avg", torch.zeros_like(p)), s.get("exp_avg_sq", torch.zeros_like(p)))
+                   for s, p in zip(state, params)]
         count = int(state[0].get("step", 0)) if state else 0
         buffers = dict(d.named_buffers())
         both_labels = None if labels is None else torch.cat([labels, labels])
@@ -202,7 +203,8 @@ class Unrolled(Objective):
                 continue
             count += 1
             (beta1, beta2), lr, eps = group["betas"], group["lr"], group["eps"]
-            moments = [(beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g) for (m, v), g in zip(moments, grads)]
+            moments = [(beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g)
+                       for (m, v), g in zip(moments, grads)]
             # clamp: sqrt's derivative is infinite at 0, where a dead unit's zero gradient would make NaN
             params = [p - lr * (m / (1 - beta1**count)) / ((v / (1 - beta2**count)).clamp_min(1e-30).sqrt() + eps)
                       for p, (m, v) in zip(params, moments)]

@@ -372,7 +372,8 @@ class StatusWriter:
 
     def _record(self, event: Event) -> None:
         if isinstance(event, Started):
-            self._run = {"total_steps": event.total_steps, "steps_per_epoch": event.steps_per_epoch, "device": event.device}
+            self._run = {"total_steps": event.total_steps, "steps_per_epoch": event.steps_per_epoch,
+                         "device": event.device}
             self.run.write_status({"state": "running", "step": event.step, **self._run})
         elif isinstance(event, Finished):
             self.run.write_status({"state": event.reason, "step": event.step, **self._run})

@@ -89,7 +89,8 @@ def memory_needed(config: GanConfig, data: TensorData) -> tuple[int, int]:
     try:
         with torch.random.fork_rng(devices=[]), torch.device("meta"):
             generator, discriminator = build_models(config, data.shape, data.num_classes)
-        parameters = sum(p.numel() for model in (generator, discriminator) if model is not None for p in model.parameters())
+        parameters = sum(p.numel() for model in (generator, discriminator) if model is not None
+                         for p in model.parameters())
     except (RuntimeError, OverflowError, ValueError, TypeError, MemoryError):  # sizes torch cannot even describe
         parameters = 2**62
     return 16 * parameters, 16 * config.log_every
@@ -135,7 +136,8 @@ class Trainer:
         self.config, self.run_dir = config, run
         self.device = resolve_device(config.device)
         if self.device.type != "cuda" and config.precision != "fp32":
-            raise InvalidSetting("precision", f"{config.precision} mixed precision runs on CUDA only; this run is on {self.device}")
+            raise InvalidSetting("precision",
+                                 f"{config.precision} mixed precision runs on CUDA only; this run is on {self.device}")
         check_memory(config, data, self.device)
         keep_freed_memory()
         torch.manual_seed(config.seed)
@@ -446,7 +448,8 @@ class Trainer:
                 torch.cuda.set_rng_state(state["rng"]["cuda"], self.device)
         except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as error:
             first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            raise InvalidSetting("resume", f"the checkpoint does not fit this run's models and settings ({first})") from None
+            raise InvalidSetting("resume",
+                                 f"the checkpoint does not fit this run's models and settings ({first})") from None
 
 
 def open_training(config: GanConfig, out: str | os.PathLike | None = None,
@@ -492,7 +495,8 @@ def _failure(step: int, error: Exception, run: RunDir | None) -> Failed:
     """The Failed event for an unexpected error; a full disk is a message, not a traceback."""
     if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
         where = f" writing {error.filename}" if error.filename else ""
-        kept = "the last checkpoint is kept" if run is not None and run.checkpoint_file.exists() else "no checkpoint was written"
+        kept = ("the last checkpoint is kept" if run is not None and run.checkpoint_file.exists()
+                else "no checkpoint was written")
         return Failed(step, f"no space left on device{where}; {kept}. Free some space, then continue with "
                       f"--resume {run.path}" if run is not None else f"no space left on device{where}")
     return Failed(step, f"{type(error).__name__}: {error}", traceback.format_exc())

@@ -70,7 +70,8 @@ class RunWatcher:
         status = self._changed_status()
         events: list[Event] = []
         if self.started is None and status is not None and "total_steps" in status:
-            events.append(self._start(status["step"], status["total_steps"], status["steps_per_epoch"], status["device"]))
+            events.append(self._start(status["step"], status["total_steps"], status["steps_per_epoch"],
+                                      status["device"]))
         records, self._offset = self.run.read_new_metrics(self._offset)
         for record in records:
             try:
@@ -79,7 +80,8 @@ class RunWatcher:
                 continue  # not a record this gan-tui wrote: skipped, not trusted
             if self.started is None and event.epoch > 0:
                 steps_per_epoch = event.step / event.epoch
-                events.append(self._start(0, total_steps(self.config, steps_per_epoch), steps_per_epoch, self.config.device))
+                events.append(self._start(0, total_steps(self.config, steps_per_epoch), steps_per_epoch,
+                                          self.config.device))
             events.append(event)
             self._last_step = event.step
         if self.started is not None:

@@ -70,7 +70,8 @@ def test_textbook_weights_rely_on_sigma_of_zero_being_zero():
 
 
 def test_a_broken_carry_weight_gives_the_first_counterexample():
-    # With W[1,1] = 0 unit 2 no longer hears the carry, so a carry cannot ripple on: 01 + 11 is the first pair that needs it.
+    # With W[1,1] = 0 unit 2 no longer hears the carry, so a carry cannot ripple on: 01 + 11 is the first pair that
+    # needs it.
     broken = TEXTBOOK.with_entry("W", (1, 1), 0.0)
     result = verify(broken, 4)
     assert result.first_counterexample == (1, 3)

@@ -11,11 +11,13 @@ from core.gan.config import IMAGE_SETS, POINT_SETS, GanConfig
 
 def test_objective_defaults_follow_the_papers():
     wgan = GanConfig(objective="wgan")
-    assert (wgan.effective("optimizer"), wgan.effective("lr_d"), wgan.effective("d_steps"), wgan.clip) == ("rmsprop", 5e-5, 5, 0.01)
+    assert (wgan.effective("optimizer"), wgan.effective("lr_d"), wgan.effective("d_steps"), wgan.clip) == (
+        "rmsprop", 5e-5, 5, 0.01)
     gp = GanConfig(objective="wgan-gp")
     assert (gp.effective("beta1"), gp.effective("beta2"), gp.gp_lambda, gp.effective("d_steps")) == (0.0, 0.9, 10.0, 5)
     nonsat = GanConfig()
-    assert (nonsat.objective, nonsat.effective("optimizer"), nonsat.effective("lr_g"), nonsat.effective("beta1")) == ("nonsat", "adam", 4e-4, 0.5)
+    assert (nonsat.objective, nonsat.effective("optimizer"), nonsat.effective("lr_g"), nonsat.effective("beta1")) == (
+        "nonsat", "adam", 4e-4, 0.5)
     # Radford et al.'s 2e-4 for the convolutional models; the MLP pair's default was measured faster at 4e-4
     assert [GanConfig(model=model).effective("lr_d") for model in ("conv", "dcgan")] == [2e-4, 2e-4]
     assert GanConfig(objective="wgan", lr_d=1e-3).effective("lr_d") == 1e-3  # a given value wins

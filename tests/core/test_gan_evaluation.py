@@ -79,7 +79,8 @@ def test_a_ring8_run_reports_modes_every_hundred_steps(tmp_path):
     evaluations = [r for r in records if "modes_covered" in r]
     assert [r["step"] for r in evaluations] == [100, 200, 300]
     for record in evaluations:
-        assert 0 <= record["modes_covered"] <= record["modes_reached"] <= 8 and 0.0 <= record["high_quality_pct"] <= 100.0
+        assert 0 <= record["modes_covered"] <= record["modes_reached"] <= 8
+        assert 0.0 <= record["high_quality_pct"] <= 100.0
         assert len(record["mode_counts"]) == 8
         assert sum(record["mode_counts"]) == pytest.approx(record["high_quality_pct"] / 100 * EVAL_POINTS, abs=1e-6)
         assert "cfd" not in record and "classes_covered" not in record

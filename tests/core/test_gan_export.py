@@ -16,8 +16,10 @@ def test_the_png_holds_the_exact_pixels(tmp_path):
 
 def test_the_csv_has_a_header_and_one_row_per_record(tmp_path):
     records = [
-        {"step": 10, "epoch": 0.1, "time": 0.5, "d_loss": 1.3, "g_loss": 0.7, "d_real": 0.5, "d_fake": 0.4, "images_per_s": 1280.0},
-        {"step": 20, "epoch": 0.2, "time": 1.0, "d_loss": None, "g_loss": 0.6, "d_real": None, "d_fake": None, "images_per_s": 1300.0},
+        {"step": 10, "epoch": 0.1, "time": 0.5, "d_loss": 1.3, "g_loss": 0.7, "d_real": 0.5, "d_fake": 0.4,
+         "images_per_s": 1280.0},
+        {"step": 20, "epoch": 0.2, "time": 1.0, "d_loss": None, "g_loss": 0.6, "d_real": None, "d_fake": None,
+         "images_per_s": 1300.0},
     ]
     path = write_metrics_csv(records, tmp_path / "metrics.csv")
     rows = list(csv.DictReader(open(path, encoding="utf-8")))

@@ -31,7 +31,8 @@ config, folder = GanConfig.from_dict(json.loads(sys.argv[1])), sys.argv[2]
 for line in sys.stdin:
     pid = os.fork()
     if pid == 0:
-        trainer = open_training(config, resume=folder) if line.strip() == "resume" else open_training(config, out=folder)
+        trainer = (open_training(config, resume=folder) if line.strip() == "resume"
+                   else open_training(config, out=folder))
         print("training", os.getpid(), flush=True)
         trainer.run([])
         os._exit(0)
@@ -110,7 +111,8 @@ import sys, time
 from core.gan.run_lock import acquire
 from core.gan.run_dir import RunDir
 acquire(sys.argv[1], "out")
-RunDir(sys.argv[1]).write_status({"state": "running", "step": 0, "total_steps": 100, "steps_per_epoch": 10.0, "device": "cpu"})
+RunDir(sys.argv[1]).write_status({"state": "running", "step": 0, "total_steps": 100, "steps_per_epoch": 10.0,
+                                  "device": "cpu"})
 print("running", flush=True)
 time.sleep(60)
 """
@@ -120,8 +122,9 @@ def test_a_watcher_says_when_the_writer_is_gone_instead_of_running_for_ever(tmp_
     folder = tmp_path / "run"
     folder.mkdir()
     (folder / "config.json").write_text(json.dumps(CONFIG.to_dict()))
-    (folder / "metrics.jsonl").write_text(json.dumps({"step": 3, "epoch": 0.3, "time": 0.1, "d_loss": 1.0, "g_loss": 1.0,
-                                                      "d_real": 0.5, "d_fake": 0.5, "images_per_s": 1.0}) + "\n")
+    (folder / "metrics.jsonl").write_text(json.dumps({"step": 3, "epoch": 0.3, "time": 0.1, "d_loss": 1.0,
+                                                      "g_loss": 1.0, "d_real": 0.5, "d_fake": 0.5,
+                                                      "images_per_s": 1.0}) + "\n")
     writer = subprocess.Popen([sys.executable, "-c", HOLD_AND_SAY_RUNNING, str(folder)], stdout=subprocess.PIPE,
                               text=True, cwd=ROOT)
     assert writer.stdout.readline().strip() == "running"

@@ -14,7 +14,8 @@ def started(total_steps=1000, steps_per_epoch=100.0):
 
 
 def progress(step, time, d_loss=1.0, g_loss=0.7):
-    return Progress(step=step, epoch=step / 100, time=time, d_loss=d_loss, g_loss=g_loss, d_real=0.6, d_fake=0.4, images_per_s=640.0)
+    return Progress(step=step, epoch=step / 100, time=time, d_loss=d_loss, g_loss=g_loss, d_real=0.6, d_fake=0.4,
+                    images_per_s=640.0)
 
 
 def grid(value):

@@ -56,7 +56,8 @@ def test_dcgan_has_the_reference_loops_parameters():
     d = (1 * 64 * 25 + 64) + (64 * 128 * 25 + 128) + (128 * 7 * 7 + 1)
     assert sum(p.numel() for p in generator.parameters()) == g == 2_280_384
     assert sum(p.numel() for p in discriminator.parameters()) == d == 212_865
-    slopes = {m.negative_slope for m in [*generator.modules(), *discriminator.modules()] if isinstance(m, torch.nn.LeakyReLU)}
+    slopes = {m.negative_slope for m in [*generator.modules(), *discriminator.modules()]
+              if isinstance(m, torch.nn.LeakyReLU)}
     assert slopes == {0.3}
     assert [m.p for m in discriminator.modules() if isinstance(m, torch.nn.Dropout)] == [0.3, 0.3]
 

@@ -119,7 +119,8 @@ def test_gradient_penalty_of_a_unit_slope_critic_is_zero():
     for norm, expected in ((1.0, 0.0), (3.0, 4.0)):
         with torch.no_grad():
             linear.weight.copy_(torch.tensor([[0.6, 0.8]]) * norm)
-        assert gradient_penalty(critic, torch.randn(8, 2), torch.randn(8, 2), None).item() == pytest.approx(expected, abs=1e-5)
+        assert (gradient_penalty(critic, torch.randn(8, 2), torch.randn(8, 2), None).item()
+                == pytest.approx(expected, abs=1e-5))
     assert isinstance(make_objective(GanConfig(objective="wgan-gp", gp_lambda=5)), GradientPenalty)
 
 

@@ -37,7 +37,8 @@ def losses(run):
 
 
 def test_a_run_folder_holds_config_metrics_samples_and_a_checkpoint(tmp_path):
-    trainer = new_run(tmp_path, "run", GanConfig(**{**CONFIG.__dict__, "log_every": 4, "max_steps": 10, "sample_every": 5}))
+    trainer = new_run(tmp_path, "run",
+                      GanConfig(**{**CONFIG.__dict__, "log_every": 4, "max_steps": 10, "sample_every": 5}))
     trainer.run([])
     run = trainer.run_dir
     assert GanConfig.from_dict(json.loads(run.config_file.read_text())) == trainer.config

@@ -53,7 +53,8 @@ def longer(config=CONFIG, **changes):
 
 
 def hold_lock(folder):
-    child = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    child = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder)], stdout=subprocess.PIPE, text=True,
+                             cwd=ROOT)
     assert child.stdout.readline().strip() == "locked"
     return child
 
@@ -110,7 +111,8 @@ def test_a_resume_refused_for_damaged_metrics_changes_nothing(tmp_path):
     lines = run.metrics_file.read_text().splitlines(keepends=True)
     run.metrics_file.write_text("".join(lines[:5]) + "garbage\n" + "".join(lines[5:]))
     def contents():  # writer.lock is left out: taking the lock writes the taker's pid into it
-        return {path.name: path.read_bytes() for path in run.path.iterdir() if path.is_file() and path.name != "writer.lock"}
+        return {path.name: path.read_bytes() for path in run.path.iterdir()
+                if path.is_file() and path.name != "writer.lock"}
 
     before = contents()
     with pytest.raises(InvalidSetting, match="metrics.jsonl line 6 is damaged"):
@@ -164,7 +166,8 @@ def test_out_refuses_a_folder_of_other_files_and_leaves_them_alone(tmp_path):
     with pytest.raises(InvalidSetting, match="holds files that are not a gan-tui run") as error:
         open_training(CONFIG, out=folder)
     assert error.value.field == "out"
-    assert (folder / "metrics.jsonl").read_text() == '{"step": 600}\n' and sorted(os.listdir(folder)) == ["metrics.jsonl", "samples"]
+    assert (folder / "metrics.jsonl").read_text() == '{"step": 600}\n'
+    assert sorted(os.listdir(folder)) == ["metrics.jsonl", "samples"]
 
 
 def test_out_refuses_a_name_longer_than_a_file_system_allows(tmp_path):
@@ -238,7 +241,8 @@ def test_a_full_disk_is_reported_the_temp_files_removed_and_the_last_checkpoint_
 
 
 def test_an_absurd_width_or_log_window_is_refused_before_anything_is_allocated():
-    for changes, field in (({"hidden": 10**7}, "hidden"), ({"log_every": 10**15}, "log_every"), ({"hidden": 10**30}, "hidden")):
+    for changes, field in (({"hidden": 10**7}, "hidden"), ({"log_every": 10**15}, "log_every"),
+                           ({"hidden": 10**30}, "hidden")):
         with pytest.raises(InvalidSetting, match="the run would need about") as error:
             Trainer(GanConfig(**{**CONFIG.__dict__, **changes}), GLYPHS)
         assert error.value.field == field

@@ -124,13 +124,15 @@ def test_a_stop_request_finishes_the_current_step_and_says_so():
             control.request_stop("stopped by test")
 
     events = []
-    result = Trainer(GanConfig(max_steps=1000, log_every=1, **TINY), GLYPHS).run([events.append, stop_after_three], control)
+    result = Trainer(GanConfig(max_steps=1000, log_every=1, **TINY), GLYPHS).run([events.append, stop_after_three],
+                                                                                  control)
     assert result == Finished(stopped[0], "stopped by test")
     assert of(Progress, events)[-1].step == stopped[0]
 
 
 def test_sampling_uses_fixed_noise_and_leaves_training_untouched():
-    trainer = Trainer(GanConfig(model="dcgan", max_steps=1, batch=8, **{k: v for k, v in TINY.items() if k != "batch"}), GLYPHS)
+    trainer = Trainer(GanConfig(model="dcgan", max_steps=1, batch=8, **{k: v for k, v in TINY.items() if k != "batch"}),
+                      GLYPHS)
     running_mean = trainer.generator.body[1].running_mean.clone()
     rng = torch.get_rng_state()
     first, picture = trainer.sample()

@@ -139,7 +139,8 @@ def test_a_run_still_starting_is_waited_for_and_a_folder_that_is_no_run_is_not(t
 
     folder = tmp_path / "starting"
     assert RunDir(folder).is_starting()  # not made yet: the trainer is still importing torch
-    timer = threading.Timer(0.3, lambda: (folder.mkdir(), (folder / "config.json").write_text(json.dumps(GanConfig().to_dict()))))
+    timer = threading.Timer(0.3, lambda: (folder.mkdir(),
+                                          (folder / "config.json").write_text(json.dumps(GanConfig().to_dict()))))
     timer.start()
     began = time.monotonic()
     assert wait_for_config(folder, timeout_s=10, poll_s=0.05)

@@ -13,8 +13,8 @@ from tui.app import GanTuiApp
 async def test_typing_numbers_updates_the_sum_and_verdict():
     app = GanTuiApp()
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, "#a", "1111")
-        await type_into(pilot, "#b", "1111")
+        await type_into(pilot, "#f-a", "1111")
+        await type_into(pilot, "#f-b", "1111")
         assert "network 11110 · expected 11110" in text_of(app, "#verdict")
         assert "✓ correct" in text_of(app, "#verdict")
 
@@ -22,9 +22,9 @@ async def test_typing_numbers_updates_the_sum_and_verdict():
 async def test_a_bad_digit_is_refused_at_the_field_and_the_last_numbers_are_kept():
     app = GanTuiApp()
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, "#a", "12")
-        assert app.query_one("#a", Input).has_class("-invalid")
-        assert "only binary digits 0 and 1 are allowed" in text_of(app, "#number-error")
+        await type_into(pilot, "#f-a", "12")
+        assert app.query_one("#f-a", Input).has_class("-invalid")
+        assert "only binary digits 0 and 1 are allowed" in text_of(app, "#e-a")
         assert "expected 110011" in text_of(app, "#verdict")  # a keeps its last valid value, 1
 
 
@@ -75,7 +75,7 @@ async def test_verify_finds_the_counterexample_and_c_loads_it_into_the_stepper()
         assert "65,536 pairs checked" in text_of(app, "#verify-result")
         assert "first counterexample 00000001 + 00000011" in text_of(app, "#verify-result")
         await pilot.press("c")
-        assert app.query_one("#a", Input).value == "1" and app.query_one("#b", Input).value == "11"
+        assert app.query_one("#f-a", Input).value == "1" and app.query_one("#f-b", Input).value == "11"
         assert "✗ wrong" in text_of(app, "#verdict")
 
 
@@ -83,10 +83,20 @@ async def test_decimal_toggle_rewrites_the_numbers():
     app = GanTuiApp()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("d")
-        assert app.query_one("#a", Input).value == "39"
+        assert app.query_one("#f-a", Input).value == "39"
         assert "network 89 · expected 89" in text_of(app, "#verdict")
-        await type_into(pilot, "#b", "2")
+        await type_into(pilot, "#f-b", "2")
         assert "expected 41" in text_of(app, "#verdict")
+
+
+async def test_switching_to_decimal_puts_a_refused_number_back_to_its_last_value():
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, "#f-a", "12")  # a is 1 once the 1 is typed; the 2 is refused
+        app.query_one("#adder-pane").focus()
+        await pilot.press("d")  # 12 would be a fine decimal number, but it is not what was meant
+        assert app.query_one("#f-a", Input).value == "1" and not app.query_one("#f-a", Input).has_class("-invalid")
+        assert text_of(app, "#e-a").strip() == ""
 
 
 async def test_play_runs_to_the_last_bit_and_stops():
@@ -183,10 +193,10 @@ async def test_tab_goes_from_reset_straight_to_the_first_weight():
 async def test_after_escape_tab_goes_on_from_the_field_left():
     app = GanTuiApp()
     async with app.run_test(size=(100, 30)) as pilot:
-        app.query_one("#b").focus()
+        app.query_one("#f-b").focus()
         await pilot.press("escape")
         assert app.focused.id == "adder-pane"  # letter keys act on the lab again
         await pilot.press("tab")
-        assert app.focused.id == "decimal"  # the field after b, not the first field
+        assert app.focused.id == "f-decimal"  # the field after b, not the first field
         await pilot.press("escape", "shift+tab")
-        assert app.focused.id == "b"
+        assert app.focused.id == "f-b"

@@ -25,7 +25,6 @@ from tui.widgets.float_slider import FloatSlider
 
 LABS = {"gan": (GAN_SETTINGS, GanConfig), "bandit": (BANDIT_SETTINGS, BanditConfig),
         "saddle": (SADDLE_SETTINGS, SaddleConfig), "adder": (ADDER_SETTINGS, AdderConfig)}
-OWN_FORMS = {"adder": "#number-error"}  # panes not built on ConfigForm yet: fields #NAME and this error line
 OWN_EDITORS = {"adder": {"weights"}}  # config fields with a widget and options of their own, not one typed text
 GOOD_TEXT = {  # where the rule in good_text() would not give a valid value
     ("gan", "data_dir"): "some/folder",
@@ -97,8 +96,6 @@ def form_of(app, lab: str) -> ConfigForm:
 
 
 def field_of(app, lab: str, setting: Setting):
-    if lab in OWN_FORMS:
-        return app.query_one(f"#{lab}-pane").query_one(f"#{setting.name}")
     return form_of(app, lab).query_one(f"#f-{setting.name}")
 
 
@@ -110,9 +107,6 @@ async def enter(pilot, lab: str, setting: Setting, value) -> None:
 
 def form_state(app, lab: str) -> tuple[object, str]:
     """The config the form holds now (the pane's, where there is a pane), and every error it shows."""
-    if lab in OWN_FORMS:
-        pane = app.query_one(f"#{lab}-pane")
-        return pane.config, text_of(pane, OWN_FORMS[lab])
     form = form_of(app, lab)
     config = form.config if lab == "gan" else app.query_one(f"#{lab}-pane").config
     return config, "\n".join(text_of(form, f"#e-{name}") for name in form.errors)

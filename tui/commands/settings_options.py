@@ -10,7 +10,7 @@ import argparse
 from dataclasses import replace
 from typing import Any
 
-from core.settings import Setting, format_value, parse_text
+from core.settings import Setting, format_value, parse_text, reading_order
 
 _METAVARS = {"int": "N", "float": "X", "text": "TEXT", "list": "X,X,...", "epochs": "E,E,..."}
 
@@ -37,7 +37,7 @@ def given_settings(args: argparse.Namespace, settings: tuple[Setting, ...], conf
     A setting whose text others decide (Setting.read) is read last, in `config` with the others given applied.
     """
     given = {}
-    for setting in sorted(settings, key=lambda setting: setting.read is not None):
+    for setting in reading_order(settings):
         value = getattr(args, setting.name)
         if value is None:
             continue

@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from textual.worker import get_current_worker
 
 from core.adder import (
+    SETTINGS,
     WEIGHT_SHAPES,
     AdderConfig,
     AdderWeights,
@@ -26,7 +27,6 @@ from core.adder import (
     check_verify_bits,
     format_bits,
     format_number,
-    parse_number,
     verify_in_steps,
 )
 from core.errors import InvalidSetting
@@ -34,16 +34,14 @@ from tui.labs.field_focus import FieldFocus
 from tui.labs.lab_pane import LabPane
 from tui.preset_notes import preset_help, preset_toast
 from tui.presets import Preset, config_from_mapping, load_preset
+from tui.widgets.config_form import ConfigForm
 
 PLAY_INTERVAL_S = 0.6
 # Weight-grid columns: (weight, column index or None for a vector) per unit row.
 GRID_COLUMNS = (("v", None), ("U", 0), ("U", 1), ("W", 0), ("W", 1), ("W", 2), ("b_h", None))
 GRID_HEADINGS = ("", "v", "U·a", "U·b", "W·1", "W·2", "W·3", "b_h")
 
-TOOLTIPS = {
-    "a": "First number, at most 64 bits (binary digits 0/1, or decimal with d)",
-    "b": "Second number, at most 64 bits",
-    "decimal": "Type and show the numbers in decimal (d)",
+TOOLTIPS = {  # the numbers' tooltips are their settings' help
     "back": "Go back one bit (←)",
     "forward": "Run the next bit through the network (→)",
     "play": "Step through the bits on a timer (space)",
@@ -94,14 +92,8 @@ class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
         self.preset: Preset | None = None  # the last preset loaded, explained on the help screen
 
     def compose(self) -> ComposeResult:
-        config = self.config
-        with Horizontal(id="adder-numbers"):
-            yield Label("a", classes="heading")
-            yield Input(format_number(config.a, config.notation), id="a", compact=True)
-            yield Label("+ b", classes="heading")
-            yield Input(format_number(config.b, config.notation), id="b", compact=True)
-            yield Checkbox("decimal", config.decimal, id="decimal", compact=True)
-        yield Static(id="number-error", classes="field-error")
+        yield ConfigForm(SETTINGS, self.config, layout=[["a", "b", "decimal"]], labels={"b": "+ b"},
+                         hints={"decimal": "d"}, id="adder-numbers")  # one row: a [..] + b [..] [ ] decimal
         with Horizontal():
             with Vertical(id="adder-run"):
                 yield Static(id="columns")
@@ -182,11 +174,13 @@ class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
         columns = self.query_one("#columns", Static)
         columns.update(bit_columns(addition, t, columns.content_size.width or 1_000))
         notation = self.config.notation
-        verdict = Text(f"network {format_number(addition.total, notation)} · expected {format_number(addition.expected, notation)}  ")
+        verdict = Text(f"network {format_number(addition.total, notation)} · "
+                       f"expected {format_number(addition.expected, notation)}  ")
         verdict.append(*(("✓ correct", "bold green") if addition.correct else ("✗ wrong", "bold red")))
         self.query_one("#verdict", Static).update(verdict)
         trace = self.query_one("#trace", Static)
-        trace.update(trace_table(addition, t, max_rows=max(1, trace.size.height - 1), available=trace.content_size.width or 1_000))
+        trace.update(trace_table(addition, t, max_rows=max(1, trace.size.height - 1),
+                                 available=trace.content_size.width or 1_000))
         self.query_one("#play", Button).label = "Pause" if self._player else "Play"
 
     def _set_error(self, error_id: str, message: str) -> None:
@@ -196,26 +190,14 @@ class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
 
     # --- input -> state --------------------------------------------------
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    @on(ConfigForm.Changed, "#adder-numbers")
+    def _numbers_changed(self, event: ConfigForm.Changed) -> None:
+        self.config = replace(event.config, weights=self.config.weights)  # the grid edits the weights
+
+    @on(Input.Changed, ".weight")
+    def _weight_changed(self, event: Input.Changed) -> None:
         event.stop()
         field = event.input
-        if field.id in ("a", "b"):
-            self._number_changed(field)
-        elif field.id and field.id.startswith("w-"):
-            self._weight_changed(field)
-
-    def _number_changed(self, field: Input) -> None:
-        try:
-            value = parse_number(field.value, self.config.notation, field.id)
-        except InvalidSetting as invalid:
-            field.add_class("-invalid")
-            self._set_error("number-error", f"{field.id}: {invalid.message}")
-            return
-        field.remove_class("-invalid")
-        self._set_error("number-error", "")
-        self.config = replace(self.config, **{field.id: value})
-
-    def _weight_changed(self, field: Input) -> None:
         name, *index_text = field.id[2:].split("-")
         index = tuple(int(i) for i in index_text)
         label = name + ("[" + ",".join(str(i + 1) for i in index) + "]" if index else "")
@@ -224,40 +206,41 @@ class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
             weights = self.config.weights.with_entry(name, index, value)
         except (ValueError, InvalidSetting):
             field.add_class("-invalid")
-            self._set_error("weight-error", f"{label}: must be a finite number (got {field.value!r}); keeping {self.config.weights.array(name)[index]:g}")
+            kept = self.config.weights.array(name)[index]
+            self._set_error("weight-error", f"{label}: must be a finite number (got {field.value!r}); keeping {kept:g}")
             return
         field.remove_class("-invalid")
         self._set_error("weight-error", "")
         self.config = replace(self.config, weights=weights)
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        event.stop()
-        self.config = replace(self.config, decimal=event.value)
-        for name in ("a", "b"):
-            field = self.query_one(f"#{name}", Input)
-            with field.prevent(Input.Changed):
-                field.value = format_number(getattr(self.config, name), self.config.notation)
-            field.remove_class("-invalid")
-        self._set_error("number-error", "")
-        self._redraw()
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_step(-1)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        actions = {
-            "back": lambda: self.action_step(-1),
-            "forward": lambda: self.action_step(1),
-            "play": self.action_play,
-            "rewind": self.action_rewind,
-            "preset-textbook": lambda: self.action_preset("textbook"),
-            "preset-half-integer": lambda: self.action_preset("half-integer"),
-            "verify": self.action_verify,
-        }
-        actions[event.button.id]()
+    @on(Button.Pressed, "#forward")
+    def _forward_pressed(self) -> None:
+        self.action_step(1)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "verify-bits":
-            event.stop()
-            self.action_verify()
+    @on(Button.Pressed, "#play")
+    def _play_pressed(self) -> None:
+        self.action_play()
+
+    @on(Button.Pressed, "#rewind")
+    def _rewind_pressed(self) -> None:
+        self.action_rewind()
+
+    @on(Button.Pressed, "#preset-textbook")
+    def _textbook_pressed(self) -> None:
+        self.action_preset("textbook")
+
+    @on(Button.Pressed, "#preset-half-integer")
+    def _half_integer_pressed(self) -> None:
+        self.action_preset("half-integer")
+
+    @on(Button.Pressed, "#verify")
+    @on(Input.Submitted, "#verify-bits")
+    def _verify_asked(self) -> None:
+        self.action_verify()
 
     # --- actions -----------------------------------------------------------
 
@@ -290,7 +273,7 @@ class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
             self._player = None
 
     def action_toggle_decimal(self) -> None:
-        self.query_one("#decimal", Checkbox).toggle()
+        self.query_one("#f-decimal", Checkbox).toggle()
 
     def action_preset(self, name: str) -> None:
         preset = load_preset("adder", name)
@@ -332,7 +315,8 @@ class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
 
     @property
     def verifying(self) -> bool:
-        return any(worker.group == "verify" and worker.node is self and not worker.is_finished for worker in self.app.workers)
+        return any(worker.group == "verify" and worker.node is self and not worker.is_finished
+                   for worker in self.app.workers)
 
     def action_escape(self) -> None:
         """escape: stop a verification under way, else leave the field being typed in."""
@@ -352,7 +336,8 @@ class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
         else:
             a, b = result.first_counterexample
             text.append(f"{result.failures:,} wrong", "bold red")
-            text.append(f"\nfirst counterexample {format_bits(a, result.bits)} + {format_bits(b, result.bits)}  (press c to load it)")
+            text.append(f"\nfirst counterexample {format_bits(a, result.bits)} + {format_bits(b, result.bits)}"
+                        "  (press c to load it)")
         self.query_one("#verify-result", Static).update(text)
 
     def action_load_counterexample(self) -> None:
@@ -360,11 +345,7 @@ class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
             self.notify("No counterexample: run Verify (v) with weights that fail first.", severity="warning")
             return
         a, b = self.verification.first_counterexample
-        self.config = replace(self.config, a=a, b=b)
-        for name, value in (("a", a), ("b", b)):
-            field = self.query_one(f"#{name}", Input)
-            with field.prevent(Input.Changed):
-                field.value = format_number(value, self.config.notation)
+        self.query_one(ConfigForm).fill(replace(self.config, a=a, b=b))  # the form posts the new numbers
         self.t = 0
 
     def help_note(self) -> str:
@@ -375,11 +356,15 @@ class AdderPane(Vertical, FieldFocus, LabPane, can_focus=True):
         yield SystemCommand("Adder: step back", "Go back one bit", lambda: self.action_step(-1))
         yield SystemCommand("Adder: play / pause", "Step through the bits on a timer", self.action_play)
         yield SystemCommand("Adder: reset", "Back to the first bit (r)", self.action_rewind)
-        yield SystemCommand("Adder: textbook weights", "v=[1,-1,1], U=1, W picks h2, b_h=[0,-1,-2]", lambda: self.action_preset("textbook"))
-        yield SystemCommand("Adder: half-integer weights", "b_h=[-0.5,-1.5,-2.5], b_y=-0.5: robust to σ(0)", lambda: self.action_preset("half-integer"))
+        yield SystemCommand("Adder: textbook weights", "v=[1,-1,1], U=1, W picks h2, b_h=[0,-1,-2]",
+                            lambda: self.action_preset("textbook"))
+        yield SystemCommand("Adder: half-integer weights", "b_h=[-0.5,-1.5,-2.5], b_y=-0.5: robust to σ(0)",
+                            lambda: self.action_preset("half-integer"))
         yield SystemCommand("Adder: verify", "Check every pair of numbers up to N bits", self.action_verify)
-        yield SystemCommand("Adder: load first counterexample", "Step through the first pair the weights get wrong", self.action_load_counterexample)
-        yield SystemCommand("Adder: toggle decimal", "Type and show the numbers in decimal or binary", self.action_toggle_decimal)
+        yield SystemCommand("Adder: load first counterexample", "Step through the first pair the weights get wrong",
+                            self.action_load_counterexample)
+        yield SystemCommand("Adder: toggle decimal", "Type and show the numbers in decimal or binary",
+                            self.action_toggle_decimal)
 
 
 LABEL_WIDTH = 8  # "expected", the longest row label
@@ -416,7 +401,8 @@ def bit_columns(addition: Addition, t: int, available: int = 1_000) -> Table:
 
     def row(label: str, bit_of, note: str, style: str = "") -> None:
         cells = [Text(bit_of(p), style=style + (" reverse" if p == t else "")) for p in positions]
-        edges = ([Text("‹", style="dim")] if more_left else []) + cells + ([Text("›", style="dim")] if more_right else [])
+        left, right = [Text("‹", style="dim")] if more_left else [], [Text("›", style="dim")] if more_right else []
+        edges = left + cells + right
         table.add_row(label, *edges, *([note] if show_notes else []))
 
     row("bit", lambda p: str(p % 10), "", "dim")  # the last digit of each position, as on a ruler
@@ -439,7 +425,8 @@ def trace_table(addition: Addition, t: int, max_rows: int, available: int = 1_00
     headers = ("t", "a b", "pre-activation", "h", "y", "carry")
     widths = [max(len(header), *(len(row[index]) for row in rows)) for index, header in enumerate(headers)]
     roomy = sum(widths) + 2 * (len(headers) - 1) <= available
-    table = Table(box=None, padding=(0, 1), collapse_padding=not roomy, pad_edge=False, header_style="bold", expand=False)
+    table = Table(box=None, padding=(0, 1), collapse_padding=not roomy, pad_edge=False, header_style="bold",
+                  expand=False)
     for header in headers:
         table.add_column(header, justify="right", no_wrap=True)
     for *cells, style in rows:

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
 
 from core.errors import InvalidSetting
-from core.settings import Setting, format_value, parse_text
+from core.settings import Setting, format_value, parse_text, reading_order
 from tui.widgets.float_slider import FloatSlider
 
 
@@ -134,7 +134,7 @@ class ConfigForm(Vertical):
                           id=widget_id, compact=True)
         if setting.kind == "flag":
             return Checkbox(setting.checkbox_text, value, id=widget_id, compact=True)
-        return Input(format_value(setting, value), id=widget_id, compact=True)
+        return Input(format_value(setting, value, self.config), id=widget_id, compact=True)
 
     def on_mount(self) -> None:
         for setting in self.settings:
@@ -149,20 +149,21 @@ class ConfigForm(Vertical):
     def fill(self, config: Any) -> None:
         """Show `config` in every field (a preset was picked), then read it back as if typed."""
         for setting in self.settings:
-            self._write(setting, getattr(config, setting.name))
+            self._write(setting, getattr(config, setting.name), config)
         self._show_on_sliders(config, refit=True)
-        self._read()
+        self._read(keep_values=False)
 
     def set(self, name: str, value: Any) -> None:
         """Show `value` in the field of `name` and read the form at once, as if typed (a key set it)."""
-        self._write(self.by_name[name], value)
+        self._write(self.by_name[name], value, self.config)
         self._read()
 
-    def _write(self, setting: Setting, value: Any) -> None:
+    def _write(self, setting: Setting, value: Any, config: Any) -> None:
+        """Show `value` in the setting's field, as its text in `config` where it is typed."""
         widget = self._field(setting)
         with widget.prevent(Input.Changed, Select.Changed, Checkbox.Changed, FloatSlider.Changed):
             if isinstance(widget, Input):
-                widget.value = format_value(setting, value)
+                widget.value = format_value(setting, value, config)
             elif isinstance(widget, FloatSlider):
                 widget.show(value)
             else:
@@ -198,19 +199,27 @@ class ConfigForm(Vertical):
         slider, self._pending_slider = self._pending_slider, None
         name = slider.id.split("-", 1)[1]  # f-NAME or slider-NAME
         if name not in self.sliders_only:  # the typed twin holds the value
-            self._write(self.by_name[name], slider.value)
+            self._write(self.by_name[name], slider.value, self.config)
         self._read(refit=False)
 
     def watch_locked(self) -> None:
         if self.is_mounted:
             self._show_state()
 
-    def _read(self, refit: bool = True) -> None:
-        """Parse every field; keep and post the config they describe if it is valid, then show what is wrong where."""
+    def _read(self, refit: bool = True, keep_values: bool = True) -> None:
+        """Parse every field; keep and post the config they describe if it is valid, then show what is wrong where.
+
+        A setting whose text the others decide (Setting.read) is read last, in the config they describe; where
+        that reads its text otherwise than before (the numbers' notation was switched), the text is first written
+        anew from the last valid value, unless every text was just written for the new config (fill).
+        """
         values, self.errors = {}, {}
-        for setting in self.settings:
+        for setting in reading_order(self.settings):
             try:
-                values[setting.name] = self._value_of(setting)
+                context = None if setting.read is None else replace(self.config, **values)
+                if context is not None and keep_values:
+                    self._keep_value(setting, context)
+                values[setting.name] = self._value_of(setting, context)
             except InvalidSetting as invalid:
                 self.errors[invalid.field] = invalid.message
         if not self.errors:
@@ -234,10 +243,15 @@ class ConfigForm(Vertical):
                 except InvalidSetting as invalid:
                     self.errors[invalid.field] = invalid.message
 
-    def _value_of(self, setting: Setting) -> Any:
+    def _keep_value(self, setting: Setting, context: Any) -> None:
+        text = self._field(setting).value
+        if _reading(setting, text, context) != _reading(setting, text, self.config):
+            self._write(setting, getattr(self.config, setting.name), context)
+
+    def _value_of(self, setting: Setting, context: Any) -> Any:
         widget = self._field(setting)
         if isinstance(widget, Input):
-            return parse_text(setting, widget.value)
+            return parse_text(setting, widget.value, context)
         return None if widget.value is Select.NULL else widget.value
 
     def _show_state(self) -> None:
@@ -257,7 +271,7 @@ class ConfigForm(Vertical):
             if setting.hidden_when_unused:
                 self.query_one(f"#row-{setting.name}").display = used or bool(message)
             if setting.default_of is not None:
-                default = f"{format_value(setting, setting.default_of(self.config))} (default)"
+                default = f"{format_value(setting, setting.default_of(self.config), self.config)} (default)"
                 if isinstance(widget, Input):
                     widget.placeholder = default
                 else:
@@ -265,3 +279,11 @@ class ConfigForm(Vertical):
 
     def _field(self, setting: Setting) -> Any:
         return self.query_one(f"#f-{setting.name}")
+
+
+def _reading(setting: Setting, text: str, config: Any) -> Any:
+    """What `text` stands for in `config`: its value, or why it is refused."""
+    try:
+        return parse_text(setting, text, config)
+    except InvalidSetting as invalid:
+        return invalid.message

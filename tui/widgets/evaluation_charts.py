@@ -117,7 +117,8 @@ class ClassHistogram(Widget):
                 modes += f" ({evaluation.modes_reached} reached)"
             return [modes, f"{evaluation.high_quality_pct:.0f}% near a mode"]
         sharp = "" if evaluation.confident_pct is None else f" · {evaluation.confident_pct:.0f}% confident"
-        return [f"classes {evaluation.classes_covered}/{len(evaluation.class_counts)}{sharp} · cFD {evaluation.cfd:.3g}"]
+        return [f"classes {evaluation.classes_covered}/{len(evaluation.class_counts)}{sharp}"
+                f" · cFD {evaluation.cfd:.3g}"]
 
     def render(self) -> Text:
         evaluation = self.evaluation

@@ -74,7 +74,10 @@ def _box_mean(values: np.ndarray, n_out: int) -> np.ndarray:
 
 
 def area_resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Resample an HxWxC image to height x width with a box filter: each output pixel is the mean over the source area it covers."""
+    """Resample an HxWxC image to height x width with a box filter.
+
+    Each output pixel is the mean over the source area it covers.
+    """
     rows = _box_mean(image.astype(np.float32), height)
     mean = _box_mean(rows.transpose(1, 0, 2), width).transpose(1, 0, 2)
     return np.clip(np.rint(mean), 0, 255).astype(np.uint8)

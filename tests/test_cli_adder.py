@@ -32,7 +32,9 @@ def test_set_overrides_a_weight_and_the_verdict_changes(capsys):
 
 
 def test_verify_json(capsys):
-    assert run_json(capsys, "--verify", "8") == {"bits": 8, "checked": 65536, "failures": 0, "first_counterexample": None}
+    assert run_json(capsys, "--verify", "8") == {
+        "bits": 8, "checked": 65536, "failures": 0, "first_counterexample": None,
+    }
     data = run_json(capsys, "--verify", "4", "--set", "W=0,1,0;0,0,0;0,1,0")
     assert data["first_counterexample"] == {"a": "0001", "b": "0011"}
 

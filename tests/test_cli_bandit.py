@@ -81,7 +81,8 @@ def test_no_options_open_the_app_on_its_default_preset():
      (["--runs", "2000", "--steps", "100000"], "--steps: 2,000 runs × 100,000 steps would need about 3,063 MiB; "
       "the limit is 1 GiB, which allows at most 33,407 steps with 2,000 runs"),
      (["--compare-eta", "0.1,-1"], "--compare-eta: every step size must be > 0"),
-     (["--preset", "nope"], "--preset: no preset or file 'nope'; shipped bandit presets: entropy, figure-2-5, lock-in, plateau")],
+     (["--preset", "nope"],
+      "--preset: no preset or file 'nope'; shipped bandit presets: entropy, figure-2-5, lock-in, plateau")],
 )
 def test_bad_values_exit_2_with_a_message(capsys, argv, message):
     with pytest.raises(SystemExit) as exit_info:

@@ -17,8 +17,12 @@ def run_json(capsys, *argv):
 def test_run_json_contract(capsys):
     data = run_json(capsys, "--game", "quadratic", "--a", "4", "--b", "4", "--method", "gda", "--eta", "0.24",
                     "--steps", "500", "--start", "1,1")
-    assert set(data) == {"game", "method", "eta", "steps", "start", "trajectory", "final", "final_norm", "status", "theory"}
-    assert (data["game"], data["method"], data["eta"], data["steps"], data["start"]) == ("quadratic", "gda", 0.24, 500, [1.0, 1.0])
+    assert set(data) == {
+        "game", "method", "eta", "steps", "start", "trajectory", "final", "final_norm", "status", "theory",
+    }
+    assert (data["game"], data["method"], data["eta"], data["steps"], data["start"]) == (
+        "quadratic", "gda", 0.24, 500, [1.0, 1.0],
+    )
     assert data["status"] == "converged"
     assert len(data["trajectory"]) == 171  # converged at step 170; the start is the first point
     assert data["trajectory"][0] == [1.0, 1.0]
@@ -45,8 +49,12 @@ def test_sweep_json_contract_shows_the_quarter_boundary(capsys):
 
 
 def test_regularised_method_takes_gamma(capsys):
-    assert run_json(capsys, "--game", "dirac", "--method", "r1", "--gamma", "1", "--eta", "0.1", "--steps", "1000")["status"] == "converged"
-    assert run_json(capsys, "--game", "dirac", "--method", "r1", "--gamma", "0", "--eta", "0.1", "--steps", "1000")["status"] != "converged"
+    def status(gamma: str) -> str:
+        return run_json(capsys, "--game", "dirac", "--method", "r1", "--gamma", gamma, "--eta", "0.1",
+                        "--steps", "1000")["status"]
+
+    assert status("1") == "converged"
+    assert status("0") != "converged"
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,8 @@ class GanTuiApp(App[None]):
             for note in kept:
                 self.post_message(Notify(note))
             self.set_timer(0.1, self._repaint)
-        note = Notification(message, title, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=markup)
+        seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        note = Notification(message, title, severity, seconds, markup=markup)
         self._notes[source] = note
         self.post_message(Notify(note))
         # once the note has gone, draw the whole screen again: a toast taken off the top layer can
@@ -135,9 +136,11 @@ class GanTuiApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help: this lab's ideas, maths and keys", "The help screen of the open tab (?)", self.action_help)
+        yield SystemCommand("Help: this lab's ideas, maths and keys", "The help screen of the open tab (?)",
+                            self.action_help)
         for lab in LABS:
-            yield SystemCommand(f"Open the {lab.title} lab", f"Switch to tab {lab.key}", lambda lab=lab: self.action_show_lab(lab.id))
+            yield SystemCommand(f"Open the {lab.title} lab", f"Switch to tab {lab.key}",
+                                lambda lab=lab: self.action_show_lab(lab.id))
         pane = self.lab_pane(self.active_lab)
         if pane is not None:
             yield from pane.palette_commands()

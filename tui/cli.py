@@ -22,14 +22,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     labs = parser.add_subparsers(dest="command", metavar="COMMAND", title="labs and tools")
     subparsers = {}
     for command in LAB_COMMANDS:
-        sub = labs.add_parser(command.NAME, help=command.SUMMARY, description=f"gan-tui {command.NAME}: {command.SUMMARY}.")
+        sub = labs.add_parser(command.NAME, help=command.SUMMARY,
+                              description=f"gan-tui {command.NAME}: {command.SUMMARY}.")
         sub.add_argument("--headless", action="store_true", help="run without the app and print the result")
         sub.add_argument("--json", action="store_true", help="with --headless: print JSON instead of a table")
         sub.add_argument("--preset", metavar="NAME|FILE", help="start from a shipped preset or a preset TOML file")
         command.configure(sub)
         subparsers[command.NAME] = sub
     for command in TOOL_COMMANDS:
-        sub = labs.add_parser(command.NAME, help=command.SUMMARY, description=f"gan-tui {command.NAME}: {command.SUMMARY}.")
+        sub = labs.add_parser(command.NAME, help=command.SUMMARY,
+                              description=f"gan-tui {command.NAME}: {command.SUMMARY}.")
         command.configure(sub)
         subparsers[command.NAME] = sub
     return parser, subparsers

@@ -366,7 +366,8 @@ def test_outcome_says_what_a_finished_run_did_never_running():
 
     assert words(game="bilinear", method="gda", eta=0.24) == ("spiralling out", "")  # ρ = 1.028: ‖z‖ grows to hundreds
     assert words(game="dirac", method="gda", eta=0.24) == ("spiralling out", "")
-    assert words(game="bilinear", method="ogda", eta=0.24) == ("not converged yet", "")  # ρ = 0.969, 1e-3 after 200 steps
+    # ρ = 0.969, 1e-3 after 200 steps
+    assert words(game="bilinear", method="ogda", eta=0.24) == ("not converged yet", "")
     assert words(method="gd", eta=0.001, steps=100) == ("growing", "")  # y runs away by 1 + 8η, slowly
     # GD on both converges from y0 = 0 although ρ = 1 + 8η > 1: the growing direction is never entered
     assert words(method="gd", eta=0.1, start=(1.0, 0.0)) == ("converged", "started on a contracting direction")

@@ -82,8 +82,10 @@ def run_headless(args: argparse.Namespace, config: GanConfig, console: Console) 
         if isinstance(result, Failed):
             Console(stderr=True).print(f"[red]training failed at step {result.step}:[/] {result.message}")
         else:
-            console.print(f"{result.reason} at step {result.step} of {trainer.total_steps}"
-                          + (f"; {Evaluation.from_record(summary['evaluation']).describe()}" if summary["evaluation"] else ""))
+            line = f"{result.reason} at step {result.step} of {trainer.total_steps}"
+            if summary["evaluation"]:
+                line += f"; {Evaluation.from_record(summary['evaluation']).describe()}"
+            console.print(line)
         console.print(summary["run_dir"], highlight=False)
     return 1 if isinstance(result, Failed) else 0
 

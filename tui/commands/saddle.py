@@ -91,16 +91,18 @@ def sweep_json(result: Sweep) -> dict:
 
 
 def summary(config: SaddleConfig, trajectory: Trajectory, known: Theory) -> Table:
-    run = Table(title=f"{config.game} · {config.method} · η = {config.eta:g} · from ({config.start[0]:g}, {config.start[1]:g})",
-                show_header=False)
+    start = f"({config.start[0]:g}, {config.start[1]:g})"
+    run = Table(title=f"{config.game} · {config.method} · η = {config.eta:g} · from {start}", show_header=False)
     run.add_column(style="bold")
     run.add_column()
-    run.add_row("status", f"[{STATUS_STYLES[trajectory.status]}]{trajectory.status}[/] after {trajectory.steps_taken} of {config.steps} steps")
+    style = STATUS_STYLES[trajectory.status]
+    run.add_row("status", f"[{style}]{trajectory.status}[/] after {trajectory.steps_taken} of {config.steps} steps")
     run.add_row("final point", "({:.6g}, {:.6g})".format(*trajectory.final))
     run.add_row("‖z − z*‖", f"{trajectory.final_norm:.6g}")
     observed = trajectory.observed_rate()
     run.add_row("observed rate", "—" if observed is None else f"{observed:.6g} per step")
-    run.add_row("spectral radius ρ", f"{known.spectral_radius:.6g} ({'< 1: converges' if known.converges else '≥ 1: does not converge'})")
+    verdict = "< 1: converges" if known.converges else "≥ 1: does not converge"
+    run.add_row("spectral radius ρ", f"{known.spectral_radius:.6g} ({verdict})")
     if known.eta_range is not None:
         run.add_row("converges for", f"{known.eta_range[0]:g} < η < {known.eta_range[1]:.6g}")
     if known.best_eta is not None:
@@ -110,7 +112,8 @@ def summary(config: SaddleConfig, trajectory: Trajectory, known: Theory) -> Tabl
 
 
 def sweep_table(config: SaddleConfig, result: Sweep) -> Table:
-    table = Table(title=f"{config.game} · {config.method} · {config.steps} steps from ({config.start[0]:g}, {config.start[1]:g})")
+    start = f"({config.start[0]:g}, {config.start[1]:g})"
+    table = Table(title=f"{config.game} · {config.method} · {config.steps} steps from {start}")
     for column in ("η", "‖z − z*‖ at the end", "status"):
         table.add_column(column, justify="right")
     for eta, norm, status in zip(result.etas, result.final_norm, result.status):

@@ -10,12 +10,13 @@ from core.gan.config import GanConfig
 from core.gan.events import Evaluation, EvaluatorTraining, Notice, Progress, Samples, Started
 from core.gan.grids import image_grid, to_uint8
 from core.gan.history import RunHistory
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import text_of, wait_for
 from tui.app import GanTuiApp
 from tui.labs.gan import GanPane
 from tui.labs.gan_monitor import RunEvents
 from tui.widgets.evaluation_charts import ClassHistogram, CoverageChart, bar_cells, bar_labels
 from tui.widgets.halfblock import HalfBlockImage
+from tui.widgets.series_chart import SeriesChart
 
 GLYPHS = GanConfig(max_steps=3000, device="cpu")
 
@@ -161,7 +162,13 @@ async def test_the_class_picker_stays_out_of_the_way_of_an_unconditional_run():
 
 def test_the_histogram_and_coverage_look_right(snap_compare):
     async def post_a_run(pilot):
-        await show_run(pilot, GLYPHS, glyph_run_events())
+        pane = await show_run(pilot, GLYPHS, glyph_run_events())
+        charts = [*pane.query(SeriesChart), pane.query_one(CoverageChart)]
+        # the line charts rebuild in a worker when their turn comes, which a loaded machine can put off past
+        # any fixed pause; the status line is drawn on the pane's own tick
+        await wait_for(pilot, lambda: all(chart.up_to_date for chart in charts)
+                       and "step 2,811" in text_of(pane, "#gan-status"))
+        await pilot.pause()
 
     assert snap_compare(GanTuiApp(initial_tab="gan"), terminal_size=(160, 45), run_before=post_a_run)
 

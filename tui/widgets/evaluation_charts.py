@@ -44,6 +44,11 @@ class _DirtyPlot(PlotextPlot):
     def on_resize(self) -> None:
         self._dirty = True
 
+    @property
+    def up_to_date(self) -> bool:
+        """Whether the plot shows what it was last given (a redraw is waiting for the next tick otherwise)."""
+        return not self._dirty
+
     def redraw_if_dirty(self) -> None:
         if not self._dirty or not self.is_mounted or self.size.width == 0:
             return

@@ -125,6 +125,11 @@ class SeriesChart(PlotextPlot):
         if not building and time.monotonic() - self._built_at >= 1 / self.redraws_per_second:
             self.redraw_if_dirty()
 
+    @property
+    def up_to_date(self) -> bool:
+        """Whether the chart shows what it was last given: no rebuild waits for its turn and none is running."""
+        return not self._dirty and (self._building is None or self._building.is_finished)
+
     def redraw_if_dirty(self) -> None:
         width, height = self.size
         if not self._dirty or not self.is_mounted or width == 0 or height == 0:

@@ -39,6 +39,9 @@ D_COLOUR, G_COLOUR = (90, 160, 255), (255, 160, 60)
 REAL_COLOUR, FAKE_COLOUR = (90, 210, 120), (240, 90, 90)
 LEVEL_COLOUR = (150, 150, 150)
 STATE_STYLES = {"running": "bold green", "paused": "bold yellow", "failed": "bold red", "completed": "bold cyan"}
+# Each rebuild of a chart is tens of milliseconds of plotext on a core that the training child's threads want:
+# once a second keeps the curves live and costs training a few percent instead of twice that.
+CHART_REDRAWS_PER_SECOND = 1
 
 
 def status_text(history: RunHistory | None, config: GanConfig, paused: bool = False, watching: bool = False,
@@ -148,12 +151,19 @@ def scatter_key(with_discriminator: bool) -> Text:
     return Text.assemble(*parts)
 
 
+def set_text(label: Static, text: str) -> None:
+    """Change a one-line label of fixed size, repainting it only when its text changes (an update always
+    repaints, and the samples view sets its labels twice a second)."""
+    if label.content != text:
+        label.update(text, layout=False)
+
+
 class RunCharts(Vertical):
     """Losses and D outputs over steps, and below them the shown run's evaluation once it has one."""
 
     def compose(self) -> ComposeResult:
-        yield SeriesChart("losses", id="loss-chart")
-        yield SeriesChart("D outputs", id="d-chart")
+        yield SeriesChart("losses", redraws_per_second=CHART_REDRAWS_PER_SECOND, id="loss-chart")
+        yield SeriesChart("D outputs", redraws_per_second=CHART_REDRAWS_PER_SECOND, id="d-chart")
         with Horizontal(id="eval-row"):
             yield ClassHistogram(id="class-histogram")
             yield CoverageChart(id="coverage-chart")
@@ -293,7 +303,7 @@ class SamplesView(Vertical):
         key.display = config.is_points
         if config.is_points:
             key.update(scatter_key(with_discriminator=OBJECTIVE_FACTS[config.objective].discriminator), layout=False)
-        self.query_one("#latest-label", Label).update(self._latest_label(), layout=False)
+        set_text(self.query_one("#latest-label", Label), self._latest_label())
         samples = history.samples if history else None
         grids = [samples.grid if samples else None]
         epochs = history.snapshot_epochs if history else SNAPSHOT_EPOCHS
@@ -302,7 +312,7 @@ class SamplesView(Vertical):
             snapshot = history.snapshot_for(epoch) if history and epoch is not None else None
             grids.append(snapshot.grid if snapshot else None)
             label = "" if epoch is None else f"epoch {epoch}"
-            self.query_one(f"#snapshot-label-{index}", Label).update(label, layout=False)
+            set_text(self.query_one(f"#snapshot-label-{index}", Label), label)
             note = history.snapshot_note(epoch) if history and epoch else ""
             self.query_one(f"#snapshot-{index}", HalfBlockImage).placeholder = note
         images = [self.query_one("#latest-grid", HalfBlockImage),

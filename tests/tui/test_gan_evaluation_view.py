@@ -73,7 +73,8 @@ async def test_a_2d_run_shows_its_modes():
         assert caption == ["modes 3/8 (3 reached)", "45% near a mode"]
         coverage = pane.query_one("#coverage-chart", CoverageChart)
         assert coverage.series[2:] == (8, True)
-        assert str(coverage.render()).count("modes covered") == 1  # the title: no legend over the one line
+        await wait_for(pilot, lambda: coverage.up_to_date)
+        assert shown_text(coverage).count("modes covered") == 1  # the title: no legend over the one line
 
 
 async def test_two_crowded_modes_read_as_two_covered_with_the_strays_counted_apart_and_the_rest_red():

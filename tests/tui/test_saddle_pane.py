@@ -59,7 +59,8 @@ async def test_arrow_keys_step_eta_over_the_boundary_and_the_run_diverges():
         assert within(app, "#f-eta", Input).value == "0.26"
         assert "diverged · step 176 of 200" in text_of(saddle(app), "#status")
         assert "ρ = 1.0800 > 1: grows" in text_of(saddle(app), "#theory")
-        assert await plot_text(pilot, "#trajectory-plot") != before
+        after = await plot_text(pilot, "#trajectory-plot")
+        assert after != before and "η = 0.26" in after  # the last key's run is the one drawn
         await pilot.press("left", "left", "left")
         assert "converged" in text_of(saddle(app), "#status")
 

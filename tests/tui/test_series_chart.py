@@ -7,6 +7,7 @@ import numpy as np
 from textual.app import App, ComposeResult
 
 from core.series import GrowingSeries
+from tests.tui.conftest import wait_for
 from tui.widgets.series_chart import (
     Level,
     Line,
@@ -53,8 +54,7 @@ async def test_the_chart_draws_its_title_legend_and_levels():
             [Level(np.log(4), "log 4", (128, 128, 128))],
             title="GAN losses",
         )
-        chart.redraw_if_dirty()
-        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: chart.up_to_date)  # built in a worker once the last build's time is up
         await pilot.pause()
         drawn = "\n".join(chart.render_line(y).text for y in range(chart.size.height))
         assert "GAN losses" in drawn and "D loss" in drawn and "log 4" in drawn
@@ -73,7 +73,7 @@ async def test_marks_vertical_lines_and_a_decade_axis_are_drawn():
         chart.show([Line(np.arange(5.0), np.array([0.0, -1, -2, -3, -4]), (0, 128, 255)),
                     Marks(np.array([2.0]), np.array([-1.0]), "white", "◆")],
                    title="norm", x_limits=(0.0, 4.0), vlines=[VLine(3.0, (255, 0, 0))])
-        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: chart.up_to_date)
         await pilot.pause()
         strips = [chart.render_line(y) for y in range(chart.size.height)]
         drawn = "\n".join(strip.text for strip in strips)

@@ -1,7 +1,8 @@
 """The line chart of every lab's live series: rebuilt at most a few times a second, never on the event loop.
 
 `show` stores what to draw and starts a rebuild, or, within 1/redraws_per_second of the last one or
-while one is running, marks the chart dirty for a timer to rebuild once that time is up. The rebuild
+while one is running, marks the chart dirty for a one-off timer, or the running rebuild's end, to
+rebuild once that time is up (an idle chart costs nothing). The rebuild
 runs in a thread worker: plotext's canvas, the parse of its ANSI output and the cut into one Strip
 per line (together tens of milliseconds). The event loop only swaps the
 strips in, so a key press never waits behind a plot. Each line is downsampled to about two points
@@ -31,6 +32,7 @@ from rich.console import Console
 from rich.text import Text
 from textual import work
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.worker import Worker
 from textual_plotext import PlotextPlot
 
@@ -130,10 +132,7 @@ class SeriesChart(PlotextPlot):
         self._drawn: list[Strip] = []
         self._built_at = -math.inf
         self._building: Worker | None = None
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.set_interval(1 / (2 * self.redraws_per_second), self._redraw_when_due)
+        self._timer: Timer | None = None
 
     def show(self, lines: Sequence[Line | Marks], levels: Sequence[Level] = (), title: str | None = None,
              y_limits: tuple[float, float] | None = None, x_limits: tuple[float, float] | None = None,
@@ -150,11 +149,24 @@ class SeriesChart(PlotextPlot):
 
     def on_resize(self) -> None:
         self._dirty = True  # the plot is built for a size, and the points worth drawing follow the width
+        self._redraw_when_due()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is self._building and self._building.is_finished:
+            self._redraw_when_due()  # what was shown while it built, if anything
 
     def _redraw_when_due(self) -> None:
-        building = self._building is not None and not self._building.is_finished  # the next waits: none is lost
-        if not building and time.monotonic() - self._built_at >= 1 / self.redraws_per_second:
+        if not self._dirty or self._building is not None and not self._building.is_finished:
+            return  # the running build's end asks again: none is lost
+        wait = self._built_at + 1 / self.redraws_per_second - time.monotonic()
+        if wait <= 0:
             self.redraw_if_dirty()
+        elif self._timer is None:
+            self._timer = self.set_timer(wait, self._waited)
+
+    def _waited(self) -> None:
+        self._timer = None
+        self._redraw_when_due()
 
     @property
     def up_to_date(self) -> bool:

@@ -168,18 +168,32 @@ def test_a_full_disk_exits_1_with_a_message_and_keeps_the_last_checkpoint(capsys
     assert run.load_checkpoint()["step"] == 10
 
 
+def headless_command(tmp_path, *argv, python_options=()) -> list[str]:
+    """`gan-tui gan --headless --json` run as the installed script runs it (from this checkout). Not with
+    `python -m tui.cli`: under -m, CPython (3.11 here) ends the process by SIGINT (status -2, not 130) when a
+    KeyboardInterrupt has passed through code run by exec(), as the code of every @dataclass being created
+    during the imports is, even though main() caught it; a shell shows 130 for both."""
+    return [sys.executable, *python_options, "-c", "import sys; from tui.cli import main; sys.exit(main())",
+            "gan", "--headless", "--json", *TINY, *argv, "--out", str(tmp_path / "run")]
+
+
 def start_headless(tmp_path, *argv):
-    command = [sys.executable, "-m", "tui.cli", "gan", "--headless", "--json", *TINY, *argv,
-               "--out", str(tmp_path / "run")]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    return subprocess.Popen(headless_command(tmp_path, *argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT)
 
 
 def test_ctrl_c_before_training_starts_exits_130_quietly(tmp_path):
-    child = start_headless(tmp_path, "--max-steps", "10")
-    time.sleep(0.5)  # importing torch takes longer than this
+    # -X importtime writes a line as each import ends: once core.gan.control's is written, main() is running (a
+    # Ctrl+C is handled) and torch is still to import, seconds before training. A fixed wait could end first on a
+    # busy machine, while Python itself was starting: that Ctrl+C kills it (-2) or prints a traceback.
+    command = headless_command(tmp_path, "--max-steps", "10", python_options=("-X", "importtime"))
+    # unbuffered, so that reading lines takes nothing from what communicate() reads after
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, cwd=ROOT)
+    while (line := child.stderr.readline()).split(b"|")[-1].strip() != b"core.gan.control":
+        assert line, "the program ended before it imported core.gan.control"
     child.send_signal(signal.SIGINT)
     stdout, stderr = child.communicate(timeout=60)
-    assert child.returncode == 130 and "Traceback" not in stderr and stdout == ""
+    assert child.returncode == 130 and b"Traceback" not in stderr and stdout == b""
 
 
 def test_two_ctrl_c_in_a_row_still_write_the_final_checkpoint(tmp_path):

@@ -48,6 +48,11 @@ def wait_for(condition, seconds=60.0):
         time.sleep(0.02)
 
 
+def last_step(folder: Path) -> int:
+    """The last step the run in `folder` has logged (0 before the first)."""
+    return max([0] + [record["step"] for record in RunDir(folder).read_metrics()]) if folder.exists() else 0
+
+
 def test_a_run_killed_at_random_steps_resumes_to_exactly_the_uninterrupted_run(tmp_path):
     folder, rng, kills = tmp_path / "killed", random.Random(11), []
     trainers = subprocess.Popen([sys.executable, "-c", FORKING_TRAINER, json.dumps(CONFIG.to_dict()), str(folder)],
@@ -58,14 +63,18 @@ def test_a_run_killed_at_random_steps_resumes_to_exactly_the_uninterrupted_run(t
             trainers.stdin.flush()
             word, pid = trainers.stdout.readline().split()
             assert word == "training"
-            time.sleep(rng.uniform(0.02, 0.15))
+            # at a random step past a checkpoint or two (by step, not by the clock: how long a trainer takes to
+            # get going depends on the machine's load), and a random moment after it is logged
+            target = (kills[-1] if kills else 0) + rng.randint(30, 150)
+            wait_for(lambda: last_step(folder) >= target)
+            time.sleep(rng.uniform(0.0, 0.02))
             os.kill(int(pid), signal.SIGKILL)
             assert trainers.stdout.readline().strip() == "ended"
-            kills.append(max([0] + [r["step"] for r in RunDir(folder).read_metrics()]))
+            kills.append(last_step(folder))
     finally:
         trainers.stdin.close()
         trainers.wait(timeout=30)
-    assert any(0 < step < CONFIG.max_steps for step in kills), kills  # the kills landed in the middle of training
+    assert kills[-1] < CONFIG.max_steps, kills  # the kills landed in the middle of training
     resumed = open_training(CONFIG, resume=folder)
     assert resumed.run([]) == Finished(CONFIG.max_steps, "completed")
     steps = [r["step"] for r in RunDir(folder).read_metrics() if "g_loss" in r]

@@ -35,9 +35,13 @@ def glyph_run_events(covered=(3, 5, 8), cfds=(900.0, 400.0, 120.0)) -> list:
 
 
 async def show_run(pilot, config, events) -> GanPane:
-    pane = pilot.app.query_one(GanPane)
-    pane.show_runs([RunHistory()], ["run"], [config])
+    pane, history = pilot.app.query_one(GanPane), RunHistory()
+    pane.show_runs([history], ["run"], [config])
     pane.post_message(RunEvents(events))
+    last = max(event.step for _, event in events if isinstance(event, (Started, Progress)))
+    # the status line and the samples are redrawn together on the pane's next tick, late on a loaded machine
+    await wait_for(pilot, lambda: history.started is not None and history.step == last
+                   and f"step {last:,}/" in text_of(pane, "#gan-status"))
     await pilot.pause(0.6)  # the charts redraw four times a second
     return pane
 
@@ -73,7 +77,8 @@ async def test_a_2d_run_shows_its_modes():
         assert caption == ["modes 3/8 (3 reached)", "45% near a mode"]
         coverage = pane.query_one("#coverage-chart", CoverageChart)
         assert coverage.series[2:] == (8, True)
-        assert str(coverage.render()).count("modes covered") == 1  # the title: no legend over the one line
+        await wait_for(pilot, lambda: coverage.up_to_date)
+        assert shown_text(coverage).count("modes covered") == 1  # the title: no legend over the one line
 
 
 async def test_two_crowded_modes_read_as_two_covered_with_the_strays_counted_apart_and_the_rest_red():

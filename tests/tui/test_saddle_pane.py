@@ -5,11 +5,11 @@ import pytest
 from textual.widgets import ContentSwitcher, Input, Select, Static
 
 from core.minmax import SaddleConfig
-from tests.tui.conftest import text_of, type_into
+from tests.tui.conftest import text_of, type_into, wait_for
 from tui.app import GanTuiApp
 from tui.labs.saddle import SaddlePane
 from tui.widgets.float_slider import LABEL_WIDTH, FloatSlider
-from tui.widgets.plotext_lines import PlotextLines
+from tui.widgets.series_chart import SeriesChart
 
 # Other labs have fields with the same ids (a, b): every query goes through the saddle pane.
 
@@ -22,9 +22,10 @@ def within(app, selector: str, kind=None):
     return saddle(app).query_one(selector, kind)
 
 
-def plot_text(app, selector: str) -> str:
-    """The lines the plot paints on screen."""
-    plot = within(app, selector, PlotextLines)
+async def plot_text(pilot, selector: str) -> str:
+    """The lines the plot paints on screen, once it has drawn what it was last given (it builds in a worker)."""
+    plot = within(pilot.app, selector, SeriesChart)
+    await wait_for(pilot, lambda: plot.up_to_date)
     return "\n".join(plot.render_line(y).text for y in range(plot.size.height))
 
 
@@ -52,13 +53,14 @@ async def test_the_lab_opens_on_the_homework_just_inside_a_quarter():
 async def test_arrow_keys_step_eta_over_the_boundary_and_the_run_diverges():
     app = saddle_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        before = plot_text(app, "#trajectory-plot")
+        before = await plot_text(pilot, "#trajectory-plot")
         await pilot.press("right", "right")
         assert app.query_one(SaddlePane).config.eta == 0.26
         assert within(app, "#f-eta", Input).value == "0.26"
         assert "diverged · step 176 of 200" in text_of(saddle(app), "#status")
         assert "ρ = 1.0800 > 1: grows" in text_of(saddle(app), "#theory")
-        assert plot_text(app, "#trajectory-plot") != before
+        after = await plot_text(pilot, "#trajectory-plot")
+        assert after != before and "η = 0.26" in after  # the last key's run is the one drawn
         await pilot.press("left", "left", "left")
         assert "converged" in text_of(saddle(app), "#status")
 
@@ -68,7 +70,8 @@ async def test_dragging_the_slider_redraws_the_run():
     async with app.run_test(size=(100, 30)) as pilot:
         slider = within(app, "#slider-eta", FloatSlider)
         track = slider.content_size.width - LABEL_WIDTH - 1
-        trajectory_before, norms_before = plot_text(app, "#trajectory-plot"), plot_text(app, "#norm-plot")
+        trajectory_before = await plot_text(pilot, "#trajectory-plot")
+        norms_before = await plot_text(pilot, "#norm-plot")
         await pilot.mouse_down(slider, offset=(track // 2, 0))
         await pilot.hover(slider, offset=(track - 1, 0))
         await pilot.mouse_up(slider, offset=(track - 1, 0))
@@ -76,8 +79,8 @@ async def test_dragging_the_slider_redraws_the_run():
         pane = app.query_one(SaddlePane)
         assert pane.config.eta == 0.5  # the far end of the quadratic game's track, twice the boundary
         assert "diverged" in text_of(saddle(app), "#status")
-        assert plot_text(app, "#trajectory-plot") != trajectory_before
-        assert plot_text(app, "#norm-plot") != norms_before
+        assert await plot_text(pilot, "#trajectory-plot") != trajectory_before
+        assert await plot_text(pilot, "#norm-plot") != norms_before
         assert within(app, "#f-eta", Input).value == "0.5"
 
 
@@ -219,7 +222,7 @@ async def test_the_sweep_view_shows_the_boundary():
         assert set(statuses[result.etas <= 0.24]) == {"converged"}
         assert set(statuses[result.etas >= 0.26]) == {"diverged"}
         assert "converged" not in statuses[result.etas > 0.25] and "diverged" not in statuses[result.etas < 0.25]
-        assert "white: theory" in plot_text(app, "#sweep-plot")
+        assert "white: theory" in await plot_text(pilot, "#sweep-plot")
         await pilot.press("right")  # η moves: only the marker, the sweep is not run again
         assert pane.swept[1] is result
         await pilot.press("s")
@@ -233,7 +236,7 @@ async def test_the_most_extreme_settings_draw_without_crashing():
         await pilot.press("s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "1e+07" in plot_text(app, "#sweep-plot")  # diverged runs sit on the plot's ceiling
+        assert "1e+07" in await plot_text(pilot, "#sweep-plot")  # diverged runs sit on the plot's ceiling
 
 
 @pytest.mark.parametrize(

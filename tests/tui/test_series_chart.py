@@ -7,7 +7,18 @@ import numpy as np
 from textual.app import App, ComposeResult
 
 from core.series import GrowingSeries
-from tui.widgets.series_chart import Level, Line, SeriesChart, end_ticks, round_ticks
+from tests.tui.conftest import wait_for
+from tui.widgets.series_chart import (
+    Level,
+    Line,
+    Marks,
+    SeriesChart,
+    VLine,
+    decade_label,
+    decade_ticks,
+    end_ticks,
+    round_ticks,
+)
 
 
 class ChartApp(App[None]):
@@ -43,12 +54,40 @@ async def test_the_chart_draws_its_title_legend_and_levels():
             [Level(np.log(4), "log 4", (128, 128, 128))],
             title="GAN losses",
         )
-        chart.redraw_if_dirty()
-        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: chart.up_to_date)  # built in a worker once the last build's time is up
         await pilot.pause()
         drawn = "\n".join(chart.render_line(y).text for y in range(chart.size.height))
         assert "GAN losses" in drawn and "D loss" in drawn and "log 4" in drawn
         assert chart.redraws >= 1
+
+
+class PlaneApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield SeriesChart(x_label="", summary=None, axes="plain", decades=True)
+
+
+async def test_marks_vertical_lines_and_a_decade_axis_are_drawn():
+    app = PlaneApp()
+    async with app.run_test(size=(60, 15)) as pilot:
+        chart = app.query_one(SeriesChart)
+        chart.show([Line(np.arange(5.0), np.array([0.0, -1, -2, -3, -4]), (0, 128, 255)),
+                    Marks(np.array([2.0]), np.array([-1.0]), "white", "◆")],
+                   title="norm", x_limits=(0.0, 4.0), vlines=[VLine(3.0, (255, 0, 0))])
+        await wait_for(pilot, lambda: chart.up_to_date)
+        await pilot.pause()
+        strips = [chart.render_line(y) for y in range(chart.size.height)]
+        drawn = "\n".join(strip.text for strip in strips)
+        assert "norm" in drawn and drawn.count("◆") == 1 and "1e+00" in drawn and "1e-04" in drawn
+        red = [segment for strip in strips for segment in strip
+               if segment.style and segment.style.color and segment.style.color.triplet == (255, 0, 0)]
+        assert len(red) >= chart.size.height - 6  # the vertical line, from the plot's bottom to its top
+
+
+def test_decade_ticks_are_whole_powers_of_ten_at_most_six():
+    assert decade_ticks(-2.5, 0.3) == [-3, -2, -1, 0, 1]
+    assert decade_ticks(-12, 7) == [-12, -8, -4, 0, 4]
+    assert decade_ticks(1, 1) == [1, 2]  # a flat line still spans a decade
+    assert [decade_label(power) for power in (-6, 0, 7)] == ["1e-06", "1e+00", "1e+07"]
 
 
 def test_round_ticks_cover_the_values_with_round_steps():

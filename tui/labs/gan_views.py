@@ -191,7 +191,7 @@ class RunCharts(Vertical):
         if evaluation is not None:
             points = evaluation.mode_counts is not None
             total = len(evaluation.mode_counts if points else evaluation.class_counts)
-            self.query_one("#coverage-chart", CoverageChart).show(history.covered, history.cfd, total, points)
+            self.query_one("#coverage-chart", CoverageChart).show_coverage(history.covered, history.cfd, total, points)
 
 
 class SamplesView(Vertical):

@@ -39,7 +39,6 @@ from tui.labs.saddle_views import (
     MAX_MARKED_POINTS,
     PLOT_STATUS_COLOURS,
     cached_contours,
-    decade_axis,
     eta_span,
     eta_track,
     log_clipped,
@@ -53,7 +52,7 @@ from tui.preset_notes import preset_help, preset_toast
 from tui.presets import Preset, config_from_mapping, load_preset, preset_names
 from tui.widgets.config_form import ConfigForm, Slider
 from tui.widgets.float_slider import FloatSlider
-from tui.widgets.plotext_lines import PlotextLines
+from tui.widgets.series_chart import Line, Marks, SeriesChart, VLine
 
 SWEEP_POINTS = 200
 START_NUDGE = 0.1
@@ -61,6 +60,7 @@ TRAJECTORY_COLOUR = (255, 190, 60)
 THEORY_COLOUR = (150, 150, 150)
 CONTOUR_MARKER = "·"  # one dot per cell: cheaper than braille, and it sets the path apart
 CONTOUR_COLOURS = {-1: (60, 90, 150), 0: (100, 100, 100), 1: (150, 75, 60)}  # f below, at, above f(z*)
+REDRAWS_PER_SECOND = 30  # a held arrow key repeats about that often: every step is drawn, in a chart worker
 # the η slider, and under it the exact η typed; the form reads the typed η, the slider follows it
 FORM_LAYOUT = (("game",), ("method",), (Slider("eta", eta_track),), ("eta", "steps"), ("a", "b", "gamma"), ("start",))
 KEY_HINTS = {"game": "g cycles", "method": "m cycles", "eta": "e focuses it", "start": "h/l move x, j/k move y by 0.1",
@@ -115,16 +115,14 @@ class SaddlePane(Vertical, FieldFocus, LabPane, can_focus=True):
                 yield Static(id="status")
                 yield Static(id="theory")
             with Vertical(id="saddle-plots"):
-                yield PlotextLines(id="trajectory-plot")
+                yield saddle_chart(id="trajectory-plot")
                 with ContentSwitcher(initial="norm-plot", id="lower-plot"):
-                    yield PlotextLines(id="norm-plot")
+                    yield saddle_chart(decades=True, id="norm-plot")
                     with Vertical(id="sweep-view"):
-                        yield PlotextLines(id="sweep-plot")
+                        yield saddle_chart(decades=True, id="sweep-plot")
                         yield Static(sweep_key(), id="sweep-key")
 
     def on_mount(self) -> None:
-        for plot in self.query(PlotextLines):
-            plot.theme = "clear"  # no colour codes for the canvas: cheaper to draw, and it follows the app's theme
         self.query_one("#preset").tooltip = PRESET_TOOLTIP
         self._redraw()
 
@@ -169,67 +167,53 @@ class SaddlePane(Vertical, FieldFocus, LabPane, can_focus=True):
 
     def _draw_trajectory(self) -> None:
         config, trajectory = self.config, self.trajectory
-        plot = self.query_one("#trajectory-plot", PlotextLines)
-        plt = plot.plt
-        plt.clear_figure()
         half_width = view_half_width(config, trajectory)
-        for contour in cached_contours(game_of(config), half_width):
-            colour = CONTOUR_COLOURS[int(np.sign(contour.level))]
-            plt.scatter(contour.xs, contour.ys, marker=CONTOUR_MARKER, color=colour)
+        drawn: list[Line | Marks] = [Marks(contour.xs, contour.ys, CONTOUR_COLOURS[int(np.sign(contour.level))],
+                                           CONTOUR_MARKER)
+                                     for contour in cached_contours(game_of(config), half_width)]
         inside = np.all(np.abs(trajectory.points) <= half_width, axis=1)
         shown = trajectory.points[: int(np.argmin(inside)) if not inside.all() else len(inside)]  # up to its first exit
         if len(shown) > 1:
             path, marked = shown[thinned(len(shown))], shown[thinned(len(shown), MAX_MARKED_POINTS)]
-            plt.plot(path[:, 0], path[:, 1], marker="braille", color=TRAJECTORY_COLOUR)
-            plt.scatter(marked[:, 0], marked[:, 1], marker="•", color=TRAJECTORY_COLOUR)
-        plt.scatter([0.0], [0.0], marker="+", color="white")
-        plt.scatter([config.start[0]], [config.start[1]], marker="o", color=PLOT_STATUS_COLOURS["converged"])
+            drawn += [Line(path[:, 0], path[:, 1], TRAJECTORY_COLOUR),
+                      Marks(marked[:, 0], marked[:, 1], TRAJECTORY_COLOUR)]
+        (x0, y0), (x, y) = config.start, trajectory.final
+        drawn += [Marks(np.zeros(1), np.zeros(1), "white", "+"),
+                  Marks(np.array([x0]), np.array([y0]), PLOT_STATUS_COLOURS["converged"], "o")]
         if inside[-1]:
-            plt.scatter([trajectory.final[0]], [trajectory.final[1]], marker="●",
-                        color=PLOT_STATUS_COLOURS[trajectory.status])
-        plt.xlim(-half_width, half_width)
-        plt.ylim(-half_width, half_width)
-        plt.title(f"{config.method} · η = {config.eta:.4g}")
-        plot.refresh()
+            drawn.append(Marks(np.array([x]), np.array([y]), PLOT_STATUS_COLOURS[trajectory.status], "●"))
+        self.query_one("#trajectory-plot", SeriesChart).show(
+            drawn, title=f"{config.method} · η = {config.eta:.4g}",
+            x_limits=(-half_width, half_width), y_limits=(-half_width, half_width))
 
     def _draw_norms(self) -> None:
         trajectory, known = self.trajectory, self.known
-        plot = self.query_one("#norm-plot", PlotextLines)
-        plt = plot.plt
-        plt.clear_figure()
         norms = trajectory.norms
         t = np.arange(len(norms))
         every = thinned(len(norms))
         exponents = log_clipped(norms)
+        drawn: list[Line | Marks] = []
         rho, start = known.spectral_radius, norms[0]
         if rho > 0 and start > 0:
             predicted = start * rho ** t.astype(float)
             keep = (predicted[every] > LOG_FLOOR) & (predicted[every] < LOG_CEILING)
-            plt.plot(t[every][keep], np.log10(predicted[every][keep]), marker="braille", color=THEORY_COLOUR)
-        plt.plot(t[every], exponents[every], marker="braille", color=PLOT_STATUS_COLOURS[trajectory.status])
-        decade_axis(plt, exponents)
-        plt.title("‖z_t‖ · grey: ‖z_0‖ρ^t")
-        plot.refresh()
+            drawn.append(Line(t[every][keep], np.log10(predicted[every][keep]), THEORY_COLOUR))
+        drawn.append(Line(t[every], exponents[every], PLOT_STATUS_COLOURS[trajectory.status]))
+        # the axis spans the run: the theory's line may run off it
+        self.query_one("#norm-plot", SeriesChart).show(drawn, title="‖z_t‖ · grey: ‖z_0‖ρ^t",
+                                                       y_limits=(float(exponents.min()), float(exponents.max())))
 
     def _draw_sweep(self) -> None:
         _, result = self.swept
-        plot = self.query_one("#sweep-plot", PlotextLines)
-        plt = plot.plt
-        plt.clear_figure()
         statuses, exponents = np.array(result.status), log_clipped(result.final_norm)
-        for status, colour in PLOT_STATUS_COLOURS.items():
-            chosen = statuses == status
-            if chosen.any():
-                plt.scatter(result.etas[chosen], exponents[chosen], marker="braille", color=colour)
-        decade_axis(plt, exponents)
-        if self.known.eta_range is not None:
-            for end in self.known.eta_range:
-                if result.etas[0] < end < result.etas[-1]:
-                    plt.vline(end, color="white")
-        plt.vline(self.config.eta, color=TRAJECTORY_COLOUR)
-        plt.xlim(float(result.etas[0]), float(result.etas[-1]))
-        plt.title("final ‖z‖ vs η · white: theory")
-        plot.refresh()
+        drawn = [Marks(result.etas[statuses == status], exponents[statuses == status], colour, "braille")
+                 for status, colour in PLOT_STATUS_COLOURS.items()]
+        ends = () if self.known.eta_range is None else self.known.eta_range
+        vlines = [VLine(end, "white") for end in ends if result.etas[0] < end < result.etas[-1]]
+        self.query_one("#sweep-plot", SeriesChart).show(
+            drawn, title="final ‖z‖ vs η · white: theory", x_limits=(float(result.etas[0]), float(result.etas[-1])),
+            y_limits=(float(exponents.min()), float(exponents.max())),
+            vlines=[*vlines, VLine(self.config.eta, TRAJECTORY_COLOUR)])
 
     # --- the sweep runs off the event loop ----------------------------------
 
@@ -326,3 +310,11 @@ class SaddlePane(Vertical, FieldFocus, LabPane, can_focus=True):
         for name in self.presets:
             title = load_preset("saddle", name).title
             yield SystemCommand(f"Saddle preset: {title}", name, lambda name=name: self.action_preset(name))
+
+
+def saddle_chart(*, decades: bool = False, id: str) -> SeriesChart:
+    """A chart of what the pane has thinned itself (nothing downsampled), on plotext's ticks."""
+    chart = SeriesChart(x_label="", summary=None, axes="plain", decades=decades,
+                        redraws_per_second=REDRAWS_PER_SECOND, id=id)
+    chart.theme = "clear"  # no colour codes for the canvas: cheaper to draw, and it follows the app's theme
+    return chart

@@ -59,20 +59,10 @@ def thinned(count: int, most: int = MAX_DRAWN_POINTS) -> slice:
 def log_clipped(values: np.ndarray) -> np.ndarray:
     """log10 of `values` within [LOG_FLOOR, LOG_CEILING]; an exact 0 sits on the floor, overflow on the ceiling.
 
-    The plots draw exponents on a linear axis: plotext's own log scale rescales its data in place
-    each time it renders, so a plot drawn twice would be wrong.
+    The plots draw exponents on a decade axis (SeriesChart's `decades`): plotext's own log scale rescales
+    its data in place each time it renders, so a plot drawn twice would be wrong.
     """
     return np.log10(np.clip(np.nan_to_num(values, nan=LOG_CEILING), LOG_FLOOR, LOG_CEILING))
-
-
-def decade_axis(plt, exponents: np.ndarray) -> None:
-    """y limits and ticks at whole exponents spanning `exponents`, labelled 1e-06 … 1e+06."""
-    low, high = math.floor(exponents.min()), math.ceil(exponents.max())
-    high = max(high, low + 1)
-    every = max(1, math.ceil((high - low) / 5))
-    powers = list(range(low, high + 1, every))
-    plt.ylim(low, high)
-    plt.yticks(powers, [f"1e{p:+03d}" for p in powers])
 
 
 def sweep_key() -> Text:

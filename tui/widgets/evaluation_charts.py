@@ -1,8 +1,7 @@
 """Charts of a GAN run's mode-collapse metrics: the latest histogram, and coverage and cFD over time.
 
 The histogram is block characters (a bar per class or mode, each the same width, eighth-cell heights);
-the line chart is plotext, rebuilt a few times a second at most as SeriesChart does. Evaluations come once
-an epoch (or every 100 steps in 2-D), so no downsampling is needed.
+the line chart is a SeriesChart, rebuilt in its worker a few times a second at most.
 """
 
 from __future__ import annotations
@@ -10,56 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from rich.text import Text
 from textual.widget import Widget
-from textual_plotext import PlotextPlot
 
 from core.gan.events import Evaluation
-from tui.widgets.series_chart import end_ticks, tick_label
+from tui.widgets.series_chart import Line, SeriesChart
 
 BAR_STYLE = "rgb(90,160,255)"
 MISSING_STYLE = "rgb(240,90,90)"  # classes or modes below the covered line
 COVERED_COLOUR, CFD_COLOUR = (90, 210, 120), (255, 160, 60)
-
-
-def finite(x: np.ndarray, y: np.ndarray) -> tuple[list[float], list[float]]:
-    """The points whose x and y are both finite (a diverged generator's cFD is NaN), as lists for plotext."""
-    keep = np.isfinite(x) & np.isfinite(y)
-    return x[keep].tolist(), y[keep].tolist()
-
-
-class _DirtyPlot(PlotextPlot):
-    REDRAWS_PER_SECOND = 4
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.redraws = 0
-        self._dirty = True
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.set_interval(1 / self.REDRAWS_PER_SECOND, self.redraw_if_dirty)
-
-    def on_resize(self) -> None:
-        self._dirty = True
-
-    @property
-    def up_to_date(self) -> bool:
-        """Whether the plot shows what it was last given (a redraw is waiting for the next tick otherwise)."""
-        return not self._dirty
-
-    def redraw_if_dirty(self) -> None:
-        if not self._dirty or not self.is_mounted or self.size.width == 0:
-            return
-        self._dirty = False
-        self.redraws += 1
-        self.plt.clear_figure()
-        self.draw(self.plt)
-        self.refresh()
-
-    def draw(self, plt: Any) -> None:
-        raise NotImplementedError
 
 
 BLOCKS = " ▁▂▃▄▅▆▇█"   # eighths of a cell, bottom up
@@ -151,35 +109,23 @@ class ClassHistogram(Widget):
         return text
 
 
-class CoverageChart(_DirtyPlot):
+class CoverageChart(SeriesChart):
     """Classes (or modes) covered at each evaluation on the left axis, and cFD on the right for images."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
+        super().__init__(redraws_per_second=4, id=id, classes=classes)
         self.series: tuple[Any, Any, int, bool] | None = None
         self._drawn_length = 0
 
-    def show(self, covered: Any, cfd: Any, total: int, points: bool) -> None:
-        """GrowingSeries of coverage and cFD (read at the next redraw), out of `total` classes or modes;
+    def show_coverage(self, covered: Any, cfd: Any, total: int, points: bool) -> None:
+        """GrowingSeries of coverage and cFD (read at the next rebuild), out of `total` classes or modes;
         redrawn only when they have grown or changed."""
         if self.series is not None and self.series[0] is covered and len(covered) == self._drawn_length:
             return
         self.series, self._drawn_length = (covered, cfd, total, points), len(covered)
-        self._dirty = True
-
-    def draw(self, plt: Any) -> None:
-        if self.series is None or not len(self.series[0]):
-            return
-        covered, cfd, total, points = self.series
         name = "modes" if points else "classes"
-        x, y = finite(covered.x, covered.y)
         # one line on a 2-D run: the title names it, and a legend would only cover it
-        plt.plot(x, y, marker="braille", color=COVERED_COLOUR, label=None if points else f"{name} covered")
-        plt.ylim(0, total, yside="left")
-        x, y = finite(cfd.x, cfd.y)
-        if not points and x:
-            plt.plot(x, y, marker="braille", color=CFD_COLOUR, label="cFD", yside="right")
-        plt.title(f"{name} covered" + ("" if points else ", cFD"))
-        plt.xlabel("step")
-        ticks = end_ticks(covered.x[0], covered.x[-1], max(2, min(4, self.size.width // 14)))
-        plt.xticks(ticks, [tick_label(tick) for tick in ticks])
+        lines = [Line(covered.x, covered.y, COVERED_COLOUR, None if points else f"{name} covered")]
+        if not points:
+            lines.append(Line(cfd.x, cfd.y, CFD_COLOUR, "cFD", right=True))
+        self.show(lines, title=f"{name} covered" + ("" if points else ", cFD"), y_limits=(0, total))

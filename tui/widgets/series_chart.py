@@ -1,16 +1,20 @@
 """The line chart of every lab's live series: rebuilt at most a few times a second, never on the event loop.
 
 `show` stores what to draw and starts a rebuild, or, within 1/redraws_per_second of the last one or
-while one is running, marks the chart dirty for a timer to rebuild once that time is up. The rebuild
+while one is running, marks the chart dirty for a one-off timer, or the running rebuild's end, to
+rebuild once that time is up (an idle chart costs nothing). The rebuild
 runs in a thread worker: plotext's canvas, the parse of its ANSI output and the cut into one Strip
 per line (together tens of milliseconds). The event loop only swaps the
 strips in, so a key press never waits behind a plot. Each line is downsampled to about two points
 per column first (core.series.downsample), so a rebuild costs the same after a million steps as
 after a hundred.
 
-Two axis styles: "fitted" (the x axis spans the data, ticked at its ends and evenly between; y is
-plotext's unless limits are given) for runs whose length grows, and "round" (x spans the given
-limits, both axes ticked at round numbers) for a simulation of known length.
+Three axis styles: "fitted" (the x axis spans the data, ticked at its ends and evenly between; y is
+plotext's unless limits are given) for runs whose length grows, "round" (x spans the given limits, both
+axes ticked at round numbers) for a simulation of known length, and "plain" (the given limits or the
+data, ticked by plotext) for a plane such as the saddle's. With `decades`, y holds exponents (log10 of
+the values) and is ticked at whole powers of ten, labelled 1e+NN. A Line can instead go on a second y
+axis at the right; Marks (one character per point) and VLines draw what is not a series.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import math
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -28,13 +32,14 @@ from rich.console import Console
 from rich.text import Text
 from textual import work
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.worker import Worker
 from textual_plotext import PlotextPlot
 
 from core.series import Summary, downsample
 
 Colour = tuple[int, int, int]
-Axes = Literal["fitted", "round"]
+Axes = Literal["fitted", "round", "plain"]
 _PLOTEXT = threading.Lock()
 FRAME_ROWS = 5           # title, the box's two edges, tick labels and axis label: the rest of the height is plot
 LEGEND_ROWS_PER_ENTRY = 3  # plot rows per legend entry below which plotext's legend would cover the lines
@@ -53,6 +58,26 @@ class Line:
     y: np.ndarray
     colour: Colour
     label: str | None = None
+    right: bool = False  # on a second y axis at the right, ticked by plotext
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Points drawn as one `marker` character each (plotext's scatter; "braille" packs eight to a cell),
+    in the order given among the lines: e.g. contour dots under a path, a start and an end on top."""
+
+    x: np.ndarray
+    y: np.ndarray
+    colour: Colour | str  # RGB, or a plotext colour name ("white" is the terminal's)
+    marker: str = "•"
+
+
+@dataclass(frozen=True)
+class VLine:
+    """A vertical line at x from the bottom of the plot to the top, e.g. a boundary or the current setting."""
+
+    x: float
+    colour: Colour | str
 
 
 @dataclass(frozen=True)
@@ -70,32 +95,36 @@ class _Figure:
 
     title: str
     x_label: str
-    lines: tuple[tuple[np.ndarray, np.ndarray, Colour, str | None], ...]
+    lines: tuple[Line | Marks, ...]
     levels: tuple[Level, ...]
+    vlines: tuple[VLine, ...]
     x_limits: tuple[float, float] | None
     y_limits: tuple[float, float] | None
     width: int
     height: int
     theme: str
-    summary: Summary
+    summary: Summary | None
     axes: Axes
+    decades: bool
 
 
 class SeriesChart(PlotextPlot):
     """Lines (labelled in plotext's legend, or on the title row where the plot is too short for a legend
     that would not cover them; unless `legend` is False: then the caller draws legend_text beside the
-    chart), summarised per column by `summary`, on `axes`."""
+    chart), summarised per column by `summary` (None: drawn as given, for data already thinned or not in
+    x order, such as a path in the plane), on `axes`, y in `decades` or not."""
 
-    def __init__(self, title: str = "", *, x_label: str = "step", summary: Summary = "minmax", axes: Axes = "fitted",
-                 legend: bool = True, redraws_per_second: float = 2, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, title: str = "", *, x_label: str = "step", summary: Summary | None = "minmax",
+                 axes: Axes = "fitted", decades: bool = False, legend: bool = True, redraws_per_second: float = 2,
+                 id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.title = title
         self.x_label = x_label
-        self.summary, self.axes, self.legend = summary, axes, legend
+        self.summary, self.axes, self.decades, self.legend = summary, axes, decades, legend
         self.redraws_per_second = redraws_per_second
-        self.lines: list[Line] = []
+        self.lines: list[Line | Marks] = []
         self.levels: list[Level] = []
+        self.vlines: list[VLine] = []
         self.x_limits: tuple[float, float] | None = None
         self.y_limits: tuple[float, float] | None = None
         self.redraws = 0
@@ -103,15 +132,16 @@ class SeriesChart(PlotextPlot):
         self._drawn: list[Strip] = []
         self._built_at = -math.inf
         self._building: Worker | None = None
+        self._timer: Timer | None = None
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.set_interval(1 / (2 * self.redraws_per_second), self._redraw_when_due)
-
-    def show(self, lines: Sequence[Line], levels: Sequence[Level] = (), title: str | None = None,
-             y_limits: tuple[float, float] | None = None, x_limits: tuple[float, float] | None = None) -> None:
-        """Draw these lines and levels at the next rebuild; the limits fix an axis (None: fit the data)."""
-        self.lines, self.levels, self.x_limits, self.y_limits = list(lines), list(levels), x_limits, y_limits
+    def show(self, lines: Sequence[Line | Marks], levels: Sequence[Level] = (), title: str | None = None,
+             y_limits: tuple[float, float] | None = None, x_limits: tuple[float, float] | None = None,
+             vlines: Sequence[VLine] = ()) -> None:
+        """Draw these lines and marks (in order, later ones on top), levels and vertical lines at the next
+        rebuild; the limits fix an axis (None: fit the data; with `decades`, y spans the powers of ten
+        around the limits)."""
+        self.lines, self.levels, self.vlines = list(lines), list(levels), list(vlines)
+        self.x_limits, self.y_limits = x_limits, y_limits
         if title is not None:
             self.title = title
         self._dirty = True
@@ -119,11 +149,24 @@ class SeriesChart(PlotextPlot):
 
     def on_resize(self) -> None:
         self._dirty = True  # the plot is built for a size, and the points worth drawing follow the width
+        self._redraw_when_due()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is self._building and self._building.is_finished:
+            self._redraw_when_due()  # what was shown while it built, if anything
 
     def _redraw_when_due(self) -> None:
-        building = self._building is not None and not self._building.is_finished  # the next waits: none is lost
-        if not building and time.monotonic() - self._built_at >= 1 / self.redraws_per_second:
+        if not self._dirty or self._building is not None and not self._building.is_finished:
+            return  # the running build's end asks again: none is lost
+        wait = self._built_at + 1 / self.redraws_per_second - time.monotonic()
+        if wait <= 0:
             self.redraw_if_dirty()
+        elif self._timer is None:
+            self._timer = self.set_timer(wait, self._waited)
+
+    def _waited(self) -> None:
+        self._timer = None
+        self._redraw_when_due()
 
     @property
     def up_to_date(self) -> bool:
@@ -137,10 +180,11 @@ class SeriesChart(PlotextPlot):
         self._dirty = False
         self.redraws += 1
         self._built_at = time.monotonic()
-        lines = tuple((line.x, line.y, line.colour, line.label if self.legend else None) for line in self.lines)
+        lines = tuple(replace(line, label=None) if isinstance(line, Line) and not self.legend else line
+                      for line in self.lines)
         theme = self._get_plotext_theme_name(self.app.theme)
-        figure = _Figure(self.title, self.x_label, lines, tuple(self.levels), self.x_limits, self.y_limits,
-                         width, height, theme, self.summary, self.axes)
+        figure = _Figure(self.title, self.x_label, lines, tuple(self.levels), tuple(self.vlines), self.x_limits,
+                         self.y_limits, width, height, theme, self.summary, self.axes, self.decades)
         self._building = self._rebuild(figure)
 
     @work(thread=True, exclusive=True, group="chart", exit_on_error=False)  # a failed build keeps the last plot
@@ -188,7 +232,7 @@ def key_line(title: str, entries: list[tuple[str, Colour]], width: int) -> Text:
 
 
 def _build(plt, figure: _Figure) -> Text:
-    entries = [(label, colour) for _, _, colour, label in figure.lines if label]
+    entries = [(item.label, item.colour) for item in figure.lines if isinstance(item, Line) and item.label]
     entries += [(level.label, level.colour) for level in figure.levels]
     # a legend inside a short plot covers the lines: the key then takes the title's row instead
     key_on_top = figure.height - FRAME_ROWS < LEGEND_ROWS_PER_ENTRY * len(entries)
@@ -202,26 +246,49 @@ def _build(plt, figure: _Figure) -> Text:
     plt.xlabel(figure.x_label)
     max_points = 2 * max(figure.width, 10)
     x_range: list[float] = []
-    y_range: list[float] = []
-    for x, y, colour, label in figure.lines:
-        x, y = downsample(x, y, max_points, figure.summary)
-        if len(x):
-            plt.plot(x.tolist(), y.tolist(), marker="braille", color=colour, label=None if key_on_top else label)
-            x_range += [float(x[0]), float(x[-1])]
+    y_range: list[float] = []  # of the left axis
+    for item in figure.lines:
+        x, y = np.asarray(item.x, dtype=float), np.asarray(item.y, dtype=float)
+        if isinstance(item, Line) and figure.summary is not None:
+            x, y = downsample(x, y, max_points, figure.summary)
+        else:
+            keep = np.isfinite(x) & np.isfinite(y)
+            x, y = x[keep], y[keep]
+        if not len(x):
+            continue
+        if isinstance(item, Marks):
+            plt.scatter(x.tolist(), y.tolist(), marker=item.marker, color=item.colour)
+        else:
+            plt.plot(x.tolist(), y.tolist(), marker="braille", color=item.colour,
+                     label=None if key_on_top else item.label, yside="right" if item.right else "left")
+        x_range += [float(x.min()), float(x.max())]
+        if not (isinstance(item, Line) and item.right):
             y_range += [float(y.min()), float(y.max())]
     if x_range or figure.axes == "round":  # a fitted axis with no data yet has no span for its ticks and levels
+        y_span = figure.y_limits or ((min(y_range), max(y_range)) if y_range else (0.0, 1.0))
         if figure.axes == "round":
             low, high = figure.x_limits or ((min(x_range), max(x_range)) if x_range else (0.0, 1.0))
-            _round_axes(plt, (low, high), figure.y_limits or ((min(y_range), max(y_range)) if y_range else (0.0, 1.0)))
+            _round_axes(plt, (low, high), y_span)
         else:
-            low, high = min(x_range), max(x_range)
-            ticks = end_ticks(low, high, max(2, min(5, figure.width // 14)))
-            plt.xticks(ticks, [tick_label(tick) for tick in ticks])
-            if figure.y_limits:
+            if figure.axes == "fitted":
+                low, high = min(x_range), max(x_range)
+                ticks = end_ticks(low, high, max(2, min(5, figure.width // 14)))
+                plt.xticks(ticks, [tick_label(tick) for tick in ticks])
+            else:
+                low, high = figure.x_limits or (min(x_range), max(x_range))
+                if figure.x_limits:
+                    plt.xlim(*figure.x_limits)
+            if figure.decades:
+                powers = decade_ticks(*y_span)
+                plt.ylim(powers[0], max(powers[-1], math.ceil(y_span[1])))
+                plt.yticks(powers, [decade_label(power) for power in powers])
+            elif figure.y_limits:
                 plt.ylim(*figure.y_limits)
         for level in figure.levels:
             plt.plot([low, high], [level.y, level.y], marker="braille", color=level.colour,
                      label=None if key_on_top else level.label)
+    for vline in figure.vlines:
+        plt.vline(vline.x, color=vline.colour)
     chart = Text.from_ansi(plt.build())
     return key_line(figure.title, entries, figure.width) + "\n" + chart if key_on_top else chart
 
@@ -256,6 +323,18 @@ def end_ticks(low: float, high: float, count: int) -> list[float]:
     """`count` whole-number ticks from `low` to `high`, evenly spaced (fewer where they would coincide): an
     axis that grows with a run is labelled where it starts, where it has got to and evenly between."""
     return np.unique(np.rint(np.linspace(low, high, count))).tolist()
+
+
+def decade_ticks(low: float, high: float, most: int = 5) -> list[int]:
+    """Exponents of whole powers of ten from at or below 10^low to at or above 10^high (at least one decade
+    apart), every k-th where more than `most` + 1 would crowd the axis."""
+    first, last = math.floor(low), math.ceil(high)
+    last = max(last, first + 1)
+    return list(range(first, last + 1, max(1, math.ceil((last - first) / most))))
+
+
+def decade_label(exponent: int) -> str:
+    return f"1e{exponent:+03d}"
 
 
 def tick_label(value: float) -> str:

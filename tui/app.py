@@ -89,6 +89,8 @@ class GanTuiApp(App[None]):
         lab = next(lab for lab in LABS if lab.id == event.pane.id)
         if self.lab_pane(lab.id) is None:
             await event.pane.mount(lab.pane(config=self.configs.get(lab.id)))
+            if not self.is_running:  # the user quit while the pane was being built
+                return
         self._check_size()
         self._focus_pane(lab.id)
 

@@ -1,9 +1,15 @@
 """The shell: number keys switch labs, `?` opens the current lab's help, the palette lists lab actions."""
 
+import asyncio
+import dataclasses
+
 from textual.widgets import Markdown, TabbedContent
 
+import tui.app
 from tui.app import GanTuiApp
 from tui.help_screen import HelpScreen
+from tui.labs import LABS
+from tui.labs.saddle import SaddlePane
 
 
 async def test_number_keys_switch_tabs():
@@ -19,6 +25,24 @@ async def test_clicking_a_tab_switches_to_it():
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.click("#--content-tab-saddle")
         assert app.active_lab == "saddle"
+
+
+async def test_quitting_while_a_tab_is_still_being_built_ends_cleanly(monkeypatch):
+    """A loaded machine can take a while to build a lab's pane the first time its tab opens; quitting
+    meanwhile must not end in a traceback when the build finishes on a closed app."""
+
+    class SlowSaddle(SaddlePane):
+        async def on_mount(self) -> None:
+            await asyncio.sleep(0.5)
+            super().on_mount()
+
+    monkeypatch.setattr(tui.app, "LABS", tuple(
+        dataclasses.replace(lab, pane=SlowSaddle) if lab.id == "saddle" else lab for lab in LABS))
+    app = GanTuiApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.click("#--content-tab-saddle")
+        assert app.active_lab == "saddle"
+    # leaving the block quits at once; run_test raises what a handler raised while the app closed
 
 
 async def test_the_initial_tab_comes_from_the_command_line():

@@ -1,4 +1,4 @@
-"""Helpers shared by the Pilot tests: read what a widget shows, type into a field, wait for the app."""
+"""Helpers shared by the Pilot tests: read what a widget shows, type or paste into a field, wait for the app."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from rich.console import Console
 from rich.text import Text
+from textual import events
 from textual.dom import DOMNode
 from textual.widgets import Input, Static
 
@@ -29,6 +30,16 @@ async def type_into(pilot, selector: str, text: str, root: DOMNode | None = None
     field.focus()
     field.value = ""
     await pilot.press(*text)
+    await pilot.pause()
+
+
+async def paste_into(pilot, selector: str, text: str) -> None:
+    """Replace the text of the Input at `selector` by pasting `text`, as a terminal delivers a paste (a folder
+    path, say): one event, not a key press per character."""
+    field = pilot.app.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    field.post_message(events.Paste(text))
     await pilot.pause()
 
 

@@ -15,7 +15,7 @@ from core.gan.config import GanConfig
 from core.gan.events import Failed, Finished, Progress, Samples, Started
 from core.gan.history import RunHistory
 from core.gan.watch import read_png
-from tests.tui.conftest import text_of, type_into, wait_for
+from tests.tui.conftest import paste_into, text_of, type_into, wait_for
 from tui.app import GanTuiApp
 from tui.labs.gan import GanPane, GanSession
 from tui.labs.gan_monitor import RunEvents
@@ -387,7 +387,7 @@ async def test_the_summary_beside_the_form_follows_a_preset():
         await shows(pilot, "#gan-status", "· wgan · glyphs · lr D 5e-05")
 
 
-async def test_real_data_offers_a_download_box_and_the_folder_is_checked_as_it_is_typed(tmp_path):
+async def test_real_data_offers_a_download_box_and_the_folder_is_checked_as_it_is_entered(tmp_path):
     app = GanTuiApp(initial_tab="gan")
     async with app.run_test(size=(100, 30)) as pilot:
         assert not app.query_one("#row-download").display  # the glyphs are built in: nothing to download
@@ -395,7 +395,7 @@ async def test_real_data_offers_a_download_box_and_the_folder_is_checked_as_it_i
         await pilot.pause()
         assert app.query_one("#row-download").display and not app.query_one("#f-download", Checkbox).value
         assert "mnist is read from a folder" in text_of(app, "#e-data_dir")
-        await type_into(pilot, "#f-data_dir", str(tmp_path))
+        await paste_into(pilot, "#f-data_dir", str(tmp_path))
         error = text_of(app, "#e-data_dir")
         assert "no mnist files found" in error and "t10k-images-idx3-ubyte" in error and str(tmp_path) in error
         app.query_one(GanPane).focus()
@@ -407,7 +407,7 @@ async def test_real_data_offers_a_download_box_and_the_folder_is_checked_as_it_i
         await pilot.press("space")
         for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
             (tmp_path / name).write_bytes(b"")
-        await type_into(pilot, "#f-data_dir", str(tmp_path))
+        await paste_into(pilot, "#f-data_dir", str(tmp_path))
         assert text_of(app, "#e-data_dir").strip() == "" and not app.query_one(ConfigForm).errors
 
 

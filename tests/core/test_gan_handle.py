@@ -4,7 +4,7 @@ import time
 
 from core.gan.config import GanConfig
 from core.gan.events import CheckpointSaved, Failed, Finished, Progress, Started
-from core.gan.handle import TrainingHandle
+from core.gan.handle import TrainingHandle, warm_up
 from core.gan.run_dir import RunDir
 
 ENDLESS = GanConfig(data="ring8", hidden=16, z_dim=4, batch=64, max_steps=10**9, log_every=10)
@@ -62,3 +62,22 @@ def test_a_bad_setting_in_the_child_comes_back_as_a_failure_and_a_kill_is_report
     assert not killed.alive()
     failure = wait_for(killed, lambda e: isinstance(e, Failed), [])
     assert "ended without a result" in failure.message
+
+
+def test_a_run_is_forked_from_a_warm_server_and_sees_the_environment_of_its_start(tmp_path, monkeypatch):
+    # The fork server imports torch once (the app starts it when the GAN tab opens), so pressing s starts a run
+    # at once; but it was started with the environment of that moment, and a run must see the one of its own
+    # start, as a spawned child would: here HOME changes after the server started, and `~` follows it.
+    warm_up()
+    monkeypatch.setenv("HOME", str(tmp_path / "home-at-start"))
+    handle = TrainingHandle(GanConfig(data="mnist", data_dir="~/nothing"), out=tmp_path / "run")
+    handle.start()
+    try:
+        with open(f"/proc/{handle._process.pid}/stat") as stat:
+            parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        with open(f"/proc/{parent}/cmdline", "rb") as cmdline:
+            assert b"multiprocessing.forkserver" in cmdline.read()
+        failed = wait_for(handle, lambda e: isinstance(e, Failed), [])
+    finally:
+        handle.kill()
+    assert str(tmp_path / "home-at-start" / "nothing") in failed.message

@@ -30,7 +30,7 @@ async def shows(pilot, selector: str, text: str) -> None:
 
 
 def children_of(pid: int) -> list[int]:
-    """Live processes whose parent is `pid` (the training child, the resource tracker)."""
+    """Live processes whose parent is `pid`."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -45,14 +45,16 @@ def children_of(pid: int) -> list[int]:
 
 
 def training_children() -> list[int]:
-    def is_training(pid: int) -> bool:
+    """The live training children: forked by the fork server, itself a child of this process (as is
+    multiprocessing's resource tracker)."""
+    def is_fork_server(pid: int) -> bool:
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                return b"resource_tracker" not in cmdline.read()
+                return b"multiprocessing.forkserver" in cmdline.read()
         except OSError:
             return False
 
-    return [pid for pid in children_of(os.getpid()) if is_training(pid)]
+    return [child for server in children_of(os.getpid()) if is_fork_server(server) for child in children_of(server)]
 
 
 def watch_for_exit(pid: int) -> threading.Event:

@@ -119,8 +119,10 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         self.set_interval(REDRAW_INTERVAL_S, self._redraw_if_dirty)
         if self.watching:
             self._start_watching()
-        elif self.session.start:
-            self.call_after_refresh(self.action_start)
+        else:
+            self.monitor.warm_up()
+            if self.session.start:
+                self.call_after_refresh(self.action_start)
         self._redraw()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -51,11 +51,16 @@ class RunMonitor(Widget):
     def live_running(self) -> bool:
         return self.handle is not None and not self._last_word_seen
 
+    @work(thread=True, group="warm-up", exit_on_error=False)  # a failure here shows again when a run starts
+    def warm_up(self) -> None:
+        """Have training's fork server import torch while the user reads the form."""
+        start_helper_processes()
+
     def start(self, config: GanConfig, out: str | None, resume: str | None) -> None:
         """Train `config` in a child process, in the new folder `out` or continuing the run in `resume`."""
         from core.gan.handle import TrainingHandle
 
-        start_resource_tracker()
+        start_helper_processes()
         self.handle = TrainingHandle(config, out=out, resume=resume)
         self._last_word_seen = self.paused = False
         self._pump_live(self.handle)
@@ -152,8 +157,9 @@ class RunMonitor(Widget):
         self.shutdown()
 
 
-def start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with a real stderr.
+def start_helper_processes() -> None:
+    """Start multiprocessing's resource tracker with a real stderr, and the fork server that training children
+    come from (it imports torch meanwhile, so that pressing s starts a run at once).
 
     The tracker's process is handed sys.stderr's file descriptor; inside a Textual app sys.stderr is a
     capture whose fileno() is -1, and spawning fails ("bad value(s) in fds_to_keep"). Started once with
@@ -161,5 +167,8 @@ def start_resource_tracker() -> None:
     """
     from multiprocessing import resource_tracker
 
+    from core.gan.handle import warm_up
+
     with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
         resource_tracker.ensure_running()
+        warm_up()

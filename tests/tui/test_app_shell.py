@@ -120,7 +120,8 @@ def toasts(app) -> list:
     return list(app.screen.query(Toast))
 
 
-async def test_preset_notes_replace_each_other_and_go_away():
+async def test_preset_notes_replace_each_other_and_go_away(monkeypatch):
+    monkeypatch.setattr(GanTuiApp, "NOTIFICATION_TIMEOUT", 1.5)  # 4 s in use: the same going away, sooner
     app = GanTuiApp(initial_tab="saddle")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         for _ in range(12):

@@ -91,7 +91,9 @@ async def test_the_ui_answers_keys_while_figure_2_5_runs():
     async with app.run_test(size=(100, 30)) as pilot:
         pane = await open_bandit(pilot)
         assert len(pane.snapshot.results) == 4
-        await pilot.press("minus", "minus", "space")  # 300 steps a second: busy, and not done in 3 s
+        # 100 steps a second: busy, and 10 s from done (at 300 a loaded machine once reached the end before
+        # the second space was handled)
+        await pilot.press("minus", "minus", "minus", "space")
         await pilot.pause(0.3)
         await pilot.press("v")  # handled while the worker computes
         assert app.query_one("#views", Tabs).active == "view-reward"

@@ -19,6 +19,7 @@ from tests.tui.conftest import paste_into, text_of, type_into, wait_for
 from tui.app import GanTuiApp
 from tui.labs.gan import GanPane, GanSession
 from tui.labs.gan_monitor import RunEvents
+from tui.labs.gan_views import SamplesView
 from tui.widgets.config_form import ConfigForm
 
 TINY = GanConfig(max_steps=40, batch=16, z_dim=8, hidden=32, sample_every=10, seed=3, device="cpu")
@@ -92,6 +93,22 @@ async def test_a_bad_learning_rate_is_refused_at_the_field_and_nothing_starts():
         await type_into(pilot, "#f-lr_d", "0.001")
         await type_into(pilot, "#f-batch", "32")
         assert not app.query_one(ConfigForm).errors and pane.config.lr_d == 0.001 and pane.config.batch == 32
+
+
+async def test_tab_goes_from_the_pane_to_the_first_field_and_escape_comes_back_for_the_keys():
+    app = GanTuiApp(initial_tab="gan")
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(GanPane)
+        assert app.focused is pane
+        await pilot.press("tab")
+        assert app.focused is app.query_one("#preset", Select)  # no stop on the form's scroll container
+        await pilot.press("tab")
+        assert app.focused is app.query_one("#f-model", Select)
+        await pilot.press("escape")
+        assert app.focused is pane
+        zoom = app.query_one(SamplesView).zoom
+        await pilot.press("z")  # the pane's keys act again
+        assert app.query_one(SamplesView).zoom != zoom
 
 
 async def test_fields_an_objective_does_not_use_are_disabled_not_hidden():

@@ -92,7 +92,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
     # --- layout ------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="gan-form"):
+        with VerticalScroll(id="gan-form", can_focus=False):  # Tab goes from the pane to the first field
             yield Select([(name, name) for name in preset_names("gan")], prompt="preset…", id="preset", compact=True)
             yield ConfigForm(SETTINGS, self.config, id="gan-settings")
             with Horizontal(classes="button-row"):
@@ -136,8 +136,12 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         return True
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < COMPACT_WIDTH or self.size.height < COMPACT_HEIGHT, "-compact")
-        self.set_class(self.size.height < SNAPSHOTS_HEIGHT, "-short")
+        compact = self.size.width < COMPACT_WIDTH or self.size.height < COMPACT_HEIGHT
+        short = self.size.height < SNAPSHOTS_HEIGHT
+        if (compact, short) != (self.has_class("-compact"), self.has_class("-short")):
+            # one restyle of the whole pane (some 200 widgets), not one per class
+            self.set_class(compact, "-compact", update=False).set_class(short, "-short", update=False)
+            self.update_node_styles()
         self._place_form()  # the samples view redraws itself when this changes its size (HalfBlockImage.Resized)
 
     def _place_form(self) -> None:

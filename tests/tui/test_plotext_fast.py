@@ -1,12 +1,16 @@
-"""The numpy versions of plotext's line and braille loops return exactly what plotext's own do, so every chart
-looks the same, only built faster."""
+"""The numpy versions of plotext's line and braille loops return exactly what plotext's own do, and the strips
+read from plotext's cells are what its ANSI text renders to, so every chart looks the same, only built faster."""
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
+from rich.style import Style
+from rich.text import Text
 from textual_plotext.plot import Plot
 
 from tui.widgets import plotext_fast
-from tui.widgets.series_chart import Level, Line, Marks, VLine, _Figure, build_chart
+from tui.widgets.series_chart import Level, Line, Marks, VLine, _Figure, build_chart, chart_strips
 
 
 def random_points(rng: np.random.Generator, count: int, low: int) -> tuple[list[int], list[int]]:
@@ -55,5 +59,32 @@ def test_a_chart_built_with_them_is_the_chart_plotext_builds(monkeypatch):
             patch.setattr("plotext._utility.get_lines", plotext_fast._PLOTEXT_GET_LINES)
             patch.setattr("plotext._utility.hd_group", plotext_fast._PLOTEXT_HD_GROUP)
             slow = build_chart(plot, figure(seed))
-        assert fast.plain == slow.plain and fast.spans == slow.spans
-        assert sum(0x2800 < ord(char) <= 0x28FF for char in fast.plain) > 100  # the lines were drawn in braille
+        assert cells(fast) == cells(slow)
+        assert sum(0x2800 < ord(char) <= 0x28FF for row in cells(fast) for char, _ in row) > 100  # braille lines
+
+
+def cells(strips) -> list[list[tuple[str, Style]]]:
+    """Each row's cells, as (character, style): what the terminal shows, however the segments are cut."""
+    return [[(char, segment.style or Style.null()) for segment in strip for char in segment.text] for strip in strips]
+
+
+def through_ansi(plt) -> list:
+    """What the chart was before figure_strips: plotext's ANSI text, parsed by rich and cut into lines."""
+    return chart_strips(Text.from_ansi(plt.build()), plt._width)
+
+
+@pytest.mark.parametrize("size", [(48, 14), (58, 11), (30, 6), (100, 30)])
+def test_strips_read_from_plotexts_cells_are_what_its_ansi_text_renders_to(size, monkeypatch):
+    plot = Plot()
+    for seed in range(3):
+        chart = replace(figure(seed), width=size[0], height=size[1])
+        empty = replace(chart, lines=(), levels=(), vlines=())
+        for shown in (chart, empty):
+            direct = build_chart(plot, shown)
+            with monkeypatch.context() as patch:
+                patch.setattr(plotext_fast, "figure_strips", through_ansi)
+                parsed = build_chart(plot, shown)
+            # the ANSI text ends in a newline, hence an empty last line, below the widget's height
+            assert len(direct) == size[1] and cells(direct) == cells(parsed)[:size[1]]
+            assert cells(parsed)[size[1]:] == [[]]
+            assert all(len(row) <= size[0] for row in cells(direct))  # a key line above the plot may be shorter

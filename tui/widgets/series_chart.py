@@ -191,7 +191,7 @@ class SeriesChart(PlotextPlot):
 
     @work(thread=True, exclusive=True, group="chart", exit_on_error=False)  # a failed build keeps the last plot
     def _rebuild(self, figure: _Figure) -> None:
-        drawn = chart_strips(build_chart(self.plt, figure), figure.width)
+        drawn = build_chart(self.plt, figure)
         self.app.call_from_thread(self._show_drawn, drawn)
 
     def _show_drawn(self, drawn: list[Strip]) -> None:
@@ -210,8 +210,8 @@ def chart_strips(text: Text, width: int) -> list[Strip]:
     return [Strip(line) for line in lines]
 
 
-def build_chart(plt, figure: _Figure) -> Text:
-    """The figure drawn by plotext at the figure's size, as rich Text (one build at a time: plotext
+def build_chart(plt, figure: _Figure) -> list[Strip]:
+    """The figure drawn by plotext at the figure's size, one Strip per row (one build at a time: plotext
     keeps module-level state)."""
     with _PLOTEXT:
         return _build(plt, figure)
@@ -233,7 +233,7 @@ def key_line(title: str, entries: list[tuple[str, Colour]], width: int) -> Text:
     return Text(" " * ((width - line.cell_len) // 2)) + line
 
 
-def _build(plt, figure: _Figure) -> Text:
+def _build(plt, figure: _Figure) -> list[Strip]:
     entries = [(item.label, item.colour) for item in figure.lines if isinstance(item, Line) and item.label]
     entries += [(level.label, level.colour) for level in figure.levels]
     # a legend inside a short plot covers the lines: the key then takes the title's row instead
@@ -291,8 +291,8 @@ def _build(plt, figure: _Figure) -> Text:
                      label=None if key_on_top else level.label)
     for vline in figure.vlines:
         plt.vline(vline.x, color=vline.colour)
-    chart = Text.from_ansi(plt.build())
-    return key_line(figure.title, entries, figure.width) + "\n" + chart if key_on_top else chart
+    chart = plotext_fast.figure_strips(plt)
+    return chart_strips(key_line(figure.title, entries, figure.width), figure.width) + chart if key_on_top else chart
 
 
 def _round_axes(plt, x_limits: tuple[float, float], y_span: tuple[float, float]) -> None:

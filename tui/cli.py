@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 
 from core.errors import InvalidSetting
@@ -41,18 +40,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
 def main(argv: list[str] | None = None) -> int:
     """The console script. Ctrl+C before training has anything to save (imports, data loading) ends quietly
     with status 130; during training the first one stops the run with a final checkpoint."""
-    previous = signal.getsignal(signal.SIGINT)
     try:
-        from core.gan.control import STARTUP_INTERRUPTED, interrupt_while_starting
-
-        STARTUP_INTERRUPTED.clear()
-        signal.signal(signal.SIGINT, interrupt_while_starting)
         return _main(argv)
     except KeyboardInterrupt:
         print("gan-tui: interrupted", file=sys.stderr)
         return INTERRUPTED
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _main(argv: list[str] | None) -> int:

@@ -14,16 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
-# A Ctrl+C while the program starts (importing torch, loading data) raises KeyboardInterrupt as usual, and is
-# also remembered: an import guard in a library (a bare `except:`) can swallow the exception, and the program
-# would then go on to train as if nothing had been pressed (seen once in CI: status 0 instead of 130).
-STARTUP_INTERRUPTED = threading.Event()
-
-
-def interrupt_while_starting(number: int, frame: object) -> None:
-    """SIGINT handler for the start of the program: Python's own, plus STARTUP_INTERRUPTED."""
-    STARTUP_INTERRUPTED.set()
-    raise KeyboardInterrupt
 
 
 class Control:

@@ -66,13 +66,11 @@ def _resumed_config(args: argparse.Namespace, given: dict[str, Any]) -> GanConfi
 
 
 def run_headless(args: argparse.Namespace, config: GanConfig, console: Console) -> int:
-    from core.gan.control import STARTUP_INTERRUPTED, Control, stop_on_signals
+    from core.gan.control import Control, stop_on_signals
     from core.gan.events import Evaluation, Failed
     from core.gan.trainer import open_training
 
     trainer = open_training(with_sampling_schedule(args, config), out=args.out, resume=args.resume)
-    if STARTUP_INTERRUPTED.is_set():  # a Ctrl+C that something on the way swallowed still ends the program
-        raise KeyboardInterrupt
     sinks = [] if args.json else [TrainingProgress(console)]
     control = Control()
     with stop_on_signals(control):

@@ -187,8 +187,11 @@ def test_ctrl_c_before_training_starts_exits_130_quietly(tmp_path):
     # Ctrl+C is handled) and torch is still to import, seconds before training. A fixed wait could end first on a
     # busy machine, while Python itself was starting: that Ctrl+C kills it (-2) or prints a traceback.
     command = headless_command(tmp_path, "--max-steps", "10", python_options=("-X", "importtime"))
-    # unbuffered, so that reading lines takes nothing from what communicate() reads after
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, cwd=ROOT)
+    # unbuffered, so that reading lines takes nothing from what communicate() reads after. SIGINT at its default
+    # in the child, as in a program started from a terminal: a suite started in the background has SIGINT
+    # ignored, children inherit that, and until training begins nothing would catch the Ctrl+C (status 0)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0, cwd=ROOT,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     while (line := child.stderr.readline()).split(b"|")[-1].strip() != b"core.gan.control":
         assert line, "the program ended before it imported core.gan.control"
     child.send_signal(signal.SIGINT)

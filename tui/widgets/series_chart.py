@@ -3,8 +3,8 @@
 `show` stores what to draw and starts a rebuild, or, within 1/redraws_per_second of the last one or
 while one is running, marks the chart dirty for a one-off timer, or the running rebuild's end, to
 rebuild once that time is up (an idle chart costs nothing). The rebuild
-runs in a thread worker: plotext's canvas, the parse of its ANSI output and the cut into one Strip
-per line (together tens of milliseconds). The event loop only swaps the
+runs in a thread worker: plotext's canvas, read from its cells into one Strip per line
+(plotext_fast.figure_strips; together 10-30 milliseconds). The event loop only swaps the
 strips in, so a key press never waits behind a plot. Each line is downsampled to about two points
 per column first (core.series.downsample), so a rebuild costs the same after a million steps as
 after a hundred.
@@ -204,7 +204,8 @@ class SeriesChart(PlotextPlot):
 
 
 def chart_strips(text: Text, width: int) -> list[Strip]:
-    """The chart's Text cut into one Strip per line, as the compositor would, but in the calling thread."""
+    """A Text (the key line above a short chart) cut into one Strip per line, as the compositor would, but in
+    the calling thread."""
     console = Console(width=width, color_system="truecolor", file=io.StringIO(), legacy_windows=False)
     lines = console.render_lines(text, console.options.update(width=width, no_wrap=True, overflow="crop"), pad=False)
     return [Strip(line) for line in lines]

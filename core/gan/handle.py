@@ -45,17 +45,22 @@ class TrainingHandle:
         self.config, self.out, self.resume_from = config, out, resume
         self._queue = _CONTEXT.Queue()
         self._stop, self._pause = _CONTEXT.Event(), _CONTEXT.Event()
-        self._process: Any = None
+        self._process: Any = None  # set once the child has started
+        self._starting = False
         self._ended = False   # a Finished or Failed came through (or was made up for a dead child)
         self._last_step = 0
 
     def start(self) -> None:
-        if self._process is not None:
+        """Start the child. This waits for the fork server while it imports torch (seconds, the first time):
+        meanwhile, from another thread, the handle has no child yet, and alive, join and kill do nothing."""
+        if self._starting:
             raise RuntimeError("this handle has already started its run")
+        self._starting = True
         arguments = (self.config.to_dict(), _path(self.out), _path(self.resume_from), self._queue, self._stop,
                      self._pause, dict(os.environ))
-        self._process = _CONTEXT.Process(target=_child_main, args=arguments, name="gan-tui-training", daemon=True)
-        self._process.start()
+        process = _CONTEXT.Process(target=_child_main, args=arguments, name="gan-tui-training", daemon=True)
+        process.start()
+        self._process = process
 
     def pause(self) -> None:
         self._pause.set()

@@ -1,7 +1,9 @@
 """A run in a child process: pause, resume and stop from the parent; a stop writes a checkpoint."""
 
+import threading
 import time
 
+from core.gan import handle as handle_module
 from core.gan.config import GanConfig
 from core.gan.events import CheckpointSaved, Failed, Finished, Progress, Started
 from core.gan.handle import TrainingHandle, warm_up
@@ -81,3 +83,39 @@ def test_a_run_is_forked_from_a_warm_server_and_sees_the_environment_of_its_star
     finally:
         handle.kill()
     assert str(tmp_path / "home-at-start" / "nothing") in failed.message
+
+
+class SlowToStart(handle_module._CONTEXT.Process):
+    """A training child whose start waits for `release`, as it does for a fork server still importing torch."""
+
+    release = threading.Event()
+
+    def start(self):
+        self.release.wait(30)
+        super().start()
+
+
+def test_a_run_still_starting_can_be_stopped_joined_and_killed_while_it_waits(tmp_path, monkeypatch):
+    # Quitting the app while the fork server still imports torch: the run's start waits for it in a worker
+    # thread, and the app's shutdown stops, joins and kills the handle meanwhile (join raised "can only
+    # join a started process").
+    release = threading.Event()
+    monkeypatch.setattr(SlowToStart, "release", release)
+    monkeypatch.setattr(handle_module._CONTEXT, "Process", SlowToStart)
+    handle = TrainingHandle(ENDLESS, out=tmp_path / "run")
+    starter = threading.Thread(target=handle.start)
+    starter.start()
+    try:
+        time.sleep(0.2)
+        handle.stop()
+        assert not handle.alive()
+        handle.join(0.1)
+        handle.kill()
+        assert handle.poll() == []
+    finally:
+        release.set()
+        starter.join()
+    # the child starts with the stop already asked for: it ends at once, as a stopped run
+    finished = wait_for(handle, lambda e: isinstance(e, (Finished, Failed)), [])
+    handle.join(10)
+    assert finished.reason == "stopped" and finished.step == 0 and not handle.alive()

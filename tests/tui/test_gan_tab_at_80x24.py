@@ -9,6 +9,7 @@ from textual.widgets._toast import Toast
 from core.gan.config import GanConfig
 from core.gan.events import Finished, Progress, Samples, Started
 from core.gan.history import RunHistory
+from tests.tui.conftest import wait_for
 from tui.app import GanTuiApp
 from tui.labs import LABS
 from tui.labs.gan import GanPane
@@ -38,7 +39,10 @@ async def show(pilot, config: GanConfig, grid: np.ndarray) -> GanPane:
     pane = pilot.app.query_one(GanPane)
     pane.show_runs([RunHistory()], ["run"], [config])
     pane.post_message(RunEvents(finished_run(config, grid)))
-    await pilot.pause(0.6)   # the charts' and the status line's redraw ticks
+    await pilot.pause(0.6)   # the status line's redraw tick
+    # the charts rebuild in a worker when their turn comes, then wait for the pane's tick to be painted
+    # (a chart the layout gives no room is never drawn)
+    await wait_for(pilot, lambda: all(chart.up_to_date or not chart.size.area for chart in pane.query(SeriesChart)))
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(0.6)
     pane.focus()

@@ -61,6 +61,24 @@ async def test_the_chart_draws_its_title_legend_and_levels():
         assert chart.redraws >= 1
 
 
+async def test_a_paced_chart_shows_its_new_plot_when_its_owner_paints_and_not_before():
+    # a view fed live data paints its charts on its own beat, all in one frame
+    app = ChartApp()
+    async with app.run_test(size=(60, 15)) as pilot:
+        chart = app.query_one(SeriesChart)
+        steps = np.arange(100.0)
+        chart.show([Line(steps, steps, (0, 128, 255), "first")])
+        await wait_for(pilot, lambda: chart.up_to_date)
+        built = chart.redraws
+        chart.show([Line(steps, -steps, (0, 128, 255), "second")], paced=True)
+        await wait_for(pilot, lambda: chart.redraws > built and chart._building.is_finished)
+        await pilot.pause(0.2)
+        drawn = lambda: "\n".join(chart.render_line(y).text for y in range(chart.size.height))  # noqa: E731
+        assert "first" in drawn() and "second" not in drawn() and not chart.up_to_date
+        chart.paint_ready()
+        assert "second" in drawn() and "first" not in drawn() and chart.up_to_date
+
+
 class PlaneApp(App[None]):
     def compose(self) -> ComposeResult:
         yield SeriesChart(x_label="", summary=None, axes="plain", decades=True)

@@ -28,7 +28,7 @@ from tui.labs.lab_pane import LabPane
 from tui.presets import config_from_mapping, load_preset, preset_names
 from tui.widgets.config_form import ConfigForm
 
-REDRAW_INTERVAL_S = 0.5       # status line and images: 2 updates a second at most
+REDRAW_INTERVAL_S = 0.5       # status line, images and a live run's charts: 2 repaints a second at most
 DEFAULT_SAMPLE_EVERY = 100    # steps between sample grids when a config leaves it to the listener (0)
 SNAPSHOTS_HEIGHT = 36        # shorter than this, the epoch snapshots give their rows to the latest samples
 # the pane's own size (80x24 gives 78x20): below either, the snapshots fold away
@@ -116,7 +116,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
                                ("preset", "Fill the form from a shipped preset")):
             self.query_one(f"#{widget_id}").tooltip = tip
         self._update_controls()
-        self.set_interval(REDRAW_INTERVAL_S, self._redraw_if_dirty)
+        self.set_interval(REDRAW_INTERVAL_S, self._beat)
         if self.watching:
             self._start_watching()
         else:
@@ -284,12 +284,15 @@ class GanPane(Horizontal, LabPane, can_focus=True):
             self.histories[index].apply(event)
             if isinstance(event, Notice) and index == self.shown_run:
                 self.refresh_bindings()  # v appears in the footer; the eval row says what is missing
-        self._plot_lines()
+        self._plot_lines(paced=True)
         self._status_dirty = True
         if self.histories and self.histories[0].ended and not self.watching:
             self._update_controls()
 
-    def _redraw_if_dirty(self) -> None:
+    def _beat(self) -> None:
+        """What a live run changed since the last beat, painted in one frame: every repaint also renders
+        each widget around the changed ones, and the training child shares the cores."""
+        self.query_one(RunCharts).paint_ready()
         if self._status_dirty:
             self._redraw()
 
@@ -316,10 +319,10 @@ class GanPane(Horizontal, LabPane, can_focus=True):
     def _shown_config(self) -> GanConfig:
         return self.run_configs[self.shown_run] if self.run_configs else self.config
 
-    def _plot_lines(self) -> None:
+    def _plot_lines(self, paced: bool = False) -> None:
         objectives = {config.objective for config in self.run_configs} or {self.config.objective}
         objective = next(iter(objectives)) if len(objectives) == 1 else None
-        self.query_one(RunCharts).show(self.histories, self.run_names, objective)
+        self.query_one(RunCharts).show(self.histories, self.run_names, objective, paced)
         self._plot_evaluation()
 
     def _plot_evaluation(self) -> None:

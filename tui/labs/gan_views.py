@@ -168,18 +168,24 @@ class RunCharts(Vertical):
             yield ClassHistogram(id="class-histogram")
             yield CoverageChart(id="coverage-chart")
 
-    def show(self, histories: list[RunHistory], names: list[str], objective: str | None) -> None:
+    def show(self, histories: list[RunHistory], names: list[str], objective: str | None, paced: bool = False) -> None:
         """Hand both charts the series as they are now (cheap: the charts downsample when they redraw).
-        `objective` None: runs of different objectives, with no reference line in common."""
+        `objective` None: runs of different objectives, with no reference line in common. `paced`: the
+        rebuilt charts wait for paint_ready."""
         facts = OBJECTIVE_FACTS.get(objective, MIXED_OBJECTIVES)
         d_loss, d_output = facts.equilibrium_d_loss, facts.equilibrium_d_output
         loss_levels = [] if d_loss is None else [Level(d_loss, level_label(d_loss), LEVEL_COLOUR)]
         d_levels = [] if d_output is None else [Level(d_output, "½", LEVEL_COLOUR)]
         loss_lines, d_lines = chart_lines(histories, names)
         title = "losses (smoothed; raw faint)" if len(histories) <= 1 else "losses"
-        self.query_one("#loss-chart", SeriesChart).show(loss_lines, loss_levels, title=title)
+        self.query_one("#loss-chart", SeriesChart).show(loss_lines, loss_levels, title=title, paced=paced)
         self.query_one("#d-chart", SeriesChart).show(d_lines, d_levels, title=facts.d_chart_title,
-                                                     y_limits=(0.0, 1.0) if facts.probabilities else None)
+                                                     y_limits=(0.0, 1.0) if facts.probabilities else None,
+                                                     paced=paced)
+
+    def paint_ready(self) -> None:
+        for chart in self.query("#loss-chart, #d-chart").results(SeriesChart):
+            chart.paint_ready()
 
     def show_evaluation(self, history: RunHistory | None, waiting: str) -> None:
         """The run's latest class (or mode) histogram and its coverage over time; before its first

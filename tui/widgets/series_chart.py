@@ -5,7 +5,8 @@ while one is running, marks the chart dirty for a one-off timer, or the running 
 rebuild once that time is up (an idle chart costs nothing). The rebuild
 runs in a thread worker: plotext's canvas, read from its cells into one Strip per line
 (plotext_fast.figure_strips; together 10-30 milliseconds). The event loop only swaps the
-strips in, so a key press never waits behind a plot. Each line is downsampled to about two points
+strips in, so a key press never waits behind a plot (a paced chart swaps them in when its owner says,
+on the owner's own redraw beat). Each line is downsampled to about two points
 per column first (core.series.downsample), so a rebuild costs the same after a million steps as
 after a hundred.
 
@@ -132,17 +133,21 @@ class SeriesChart(PlotextPlot):
         self.redraws = 0
         self._dirty = True
         self._drawn: list[Strip] = []
+        self._ready: list[Strip] | None = None  # built, waiting for paint_ready (paced shows only)
+        self._paced = False
         self._built_at = -math.inf
         self._building: Worker | None = None
         self._timer: Timer | None = None
 
     def show(self, lines: Sequence[Line | Marks], levels: Sequence[Level] = (), title: str | None = None,
              y_limits: tuple[float, float] | None = None, x_limits: tuple[float, float] | None = None,
-             vlines: Sequence[VLine] = ()) -> None:
+             vlines: Sequence[VLine] = (), paced: bool = False) -> None:
         """Draw these lines and marks (in order, later ones on top), levels and vertical lines at the next
         rebuild; the limits fix an axis (None: fit the data; with `decades`, y spans the powers of ten
-        around the limits)."""
+        around the limits). `paced`: the rebuilt plot waits for the owner's next paint_ready, so that a
+        view fed live data repaints once per beat of its own rather than once per chart."""
         self.lines, self.levels, self.vlines = list(lines), list(levels), list(vlines)
+        self._paced = paced
         self.x_limits, self.y_limits = x_limits, y_limits
         if title is not None:
             self.title = title
@@ -172,8 +177,8 @@ class SeriesChart(PlotextPlot):
 
     @property
     def up_to_date(self) -> bool:
-        """Whether the chart shows what it was last given: no rebuild waits for its turn and none is running."""
-        return not self._dirty and (self._building is None or self._building.is_finished)
+        """Whether the chart shows what it was last given: no rebuild waits its turn, runs or waits to be painted."""
+        return not self._dirty and self._ready is None and (self._building is None or self._building.is_finished)
 
     def redraw_if_dirty(self) -> None:
         width, height = self.size
@@ -195,8 +200,17 @@ class SeriesChart(PlotextPlot):
         self.app.call_from_thread(self._show_drawn, drawn)
 
     def _show_drawn(self, drawn: list[Strip]) -> None:
+        self._ready = drawn
+        if not self._paced:
+            self.paint_ready()
+
+    def paint_ready(self) -> None:
+        """Show the last plot built, if it is not shown yet."""
+        if self._ready is None:
+            return
         width, style = self.size.width, self.rich_style
-        self._drawn = [strip.adjust_cell_length(width, style) for strip in drawn]
+        self._drawn = [strip.adjust_cell_length(width, style) for strip in self._ready]
+        self._ready = None
         self.refresh()
 
     def render_line(self, y: int) -> Strip:

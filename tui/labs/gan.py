@@ -280,6 +280,7 @@ class GanPane(Horizontal, LabPane, can_focus=True):
         self._redraw()
 
     def on_run_events(self, message: RunEvents) -> None:
+        message.stop()  # no one above the pane reads a run's events
         for index, event in message.batch:
             self.histories[index].apply(event)
             if isinstance(event, Notice) and index == self.shown_run:

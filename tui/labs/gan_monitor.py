@@ -24,6 +24,9 @@ from core.gan.config import GanConfig
 from core.gan.events import Event, Failed, Finished
 
 WATCH_POLL_S = 0.5            # how often watch mode looks for new lines and samples
+# a live run's events reach the pane in batches at most this often (the child reports ~10 times a second):
+# each batch wakes the event loop, which takes a core from the training child's threads
+FORWARD_EVERY_S = 0.25
 QUIT_GRACE_S = 1.5            # a stopping child gets this long to save its checkpoint before it is killed
 
 
@@ -108,6 +111,7 @@ class RunMonitor(Widget):
             events = handle.poll(timeout=0.1)
             if events:
                 self.post_message(RunEvents([(0, event) for event in events]))
+                time.sleep(FORWARD_EVERY_S)  # the next events gather in the queue meanwhile
             elif not handle.alive():
                 break
 

@@ -77,7 +77,6 @@ class Terminal:
         self.master, self.slave = pty.openpty()
         fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
         self.zooms: list[tuple[float, int]] = []  # (arrival time, images per side)
-        self.received = 0
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -90,7 +89,7 @@ class Terminal:
                 return
             if not chunk:
                 return
-            now, self.received = time.perf_counter(), self.received + len(chunk)
+            now = time.perf_counter()
             text = tail + chunk
             for match in ZOOM_LABEL.finditer(text):
                 side = int(match.group(1))
@@ -113,6 +112,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def exit_if_ended(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        sys.exit(f"gan_tab_overhead: gan-tui exited with status {process.returncode} before its run completed")
+
+
 def in_terminal(out: Path, steps: int, press: bool) -> tuple[list[float], float]:
     """`gan-tui gan --start` in a pseudo-terminal until the run completes, then q: each z press's latency,
     and the share of one core the app used while the run trained."""
@@ -125,13 +129,13 @@ def in_terminal(out: Path, steps: int, press: bool) -> tuple[list[float], float]
     os.close(terminal.slave)
     latencies = []
     try:
-        while state(out) is None:
+        while state(out) is None:  # status.json is written, atomically, once the run starts and once it ends
+            exit_if_ended(process)
             time.sleep(0.05)
         cpu_began, training_began = cpu_seconds(process.pid), time.perf_counter()
-        while state(out) in (None, "running"):  # None: read while being rewritten
-            if process.poll() is not None:
-                sys.exit(f"gan_tab_overhead: gan-tui exited with status {process.returncode} before its run completed")
-            if press and state(out) == "running" and terminal.zooms:
+        while state(out) == "running":
+            exit_if_ended(process)
+            if press and terminal.zooms:
                 seen = len(terminal.zooms)
                 typed = terminal.type("z")
                 deadline = typed + 10

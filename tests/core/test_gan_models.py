@@ -95,8 +95,9 @@ def test_mlp_discriminator_dropout_can_be_switched_off():
 
 
 def test_dropout_drops_with_its_probability_and_keeps_the_expected_value():
-    # our Dropout draws its mask from uniform numbers (faster on the CPU than bernoulli_): the maths must be
-    # nn.Dropout's, a unit zeroed with probability p and the rest scaled by 1/(1-p), in the forward and backward
+    # our Dropout draws its mask from random 32-bit integers (faster on the CPU than bernoulli_ or uniform
+    # floats): the maths must be nn.Dropout's, a unit zeroed with probability p and the rest scaled by 1/(1-p),
+    # in the forward and backward
     torch.manual_seed(0)
     layer = Dropout(0.3)
     x = torch.ones(200_000, requires_grad=True)
@@ -109,3 +110,24 @@ def test_dropout_drops_with_its_probability_and_keeps_the_expected_value():
     layer.eval()
     assert layer(x) is x
     assert Dropout(0.0).train()(x) is x
+
+
+def test_dropout_units_are_independent_including_the_two_halves_of_one_random_word():
+    # neighbouring units take their masks from the two halves of one 64-bit random word: both must be
+    # uniform and independent of each other, so a pair is kept together with probability (1-p)^2
+    torch.manual_seed(1)
+    kept = Dropout(0.3)(torch.ones(400_000)).ne(0).view(-1, 2).float()
+    for share in (kept[:, 0].mean(), kept[:, 1].mean()):
+        assert abs(share.item() - 0.7) < 4 * (0.21 / len(kept)) ** 0.5
+    both = (kept[:, 0] * kept[:, 1]).mean().item()
+    assert abs(both - 0.49) < 4 * (0.49 * 0.51 / len(kept)) ** 0.5
+    assert abs(kept.view(-1)[1:-1:2].mul(kept.view(-1)[2::2]).mean().item() - 0.49) < 0.005  # across words too
+
+
+def test_dropout_takes_any_shape_and_any_allowed_rate():
+    torch.manual_seed(2)
+    odd = Dropout(0.5)(torch.ones(3, 5, 7))  # an odd count of units: the last word is half used
+    assert odd.shape == (3, 5, 7) and set(odd.unique().tolist()) <= {0.0, 2.0}
+    almost_all = Dropout(0.999_999_9)(torch.ones(100_000))  # the highest rates the settings allow
+    assert almost_all.ne(0).sum() < 5
+    assert Dropout(1e-9)(torch.ones(100_000)).ne(0).all()

@@ -65,6 +65,7 @@ class EpochEnd:
 class CheckpointSaved:
     step: int
     path: str
+    ending: str | None = None  # the run's Finished reason when this is its final checkpoint
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,18 @@
                      leaves the previous checkpoint intact
 
 metrics.jsonl and the sample PNGs say how far a run got, not whether it is still going; status.json says
-that. It is replaced atomically (temp file + rename) at Started, Finished and Failed:
+that. It is replaced atomically (temp file + rename) at Started, the final checkpoint, Finished and Failed:
 
     {"state": "running", "step": 0, "total_steps": 1000, "steps_per_epoch": 937.5, "device": "cpu"}
+    {"state": "running", "step": 1000, "ending": "completed", ...}   (final checkpoint saved; samples follow)
     {"state": "completed" | "stopped" | "stopped by SIGTERM" | ..., "step": 1000, ...}   (Finished.reason)
     {"state": "failed", "step": 42, "message": "...", "traceback": "...", ...}
 
 The end records keep total_steps, steps_per_epoch and device from the start (the "..."), so a watcher
 that opens a finished run learns everything from the last record alone. A run killed outright (kill -9, an
 OOM kill, a power cut) cannot update it and keeps saying "running"; `writer_gone` tells that apart: the
-dead writer no longer holds the folder's lock, which the operating system released.
+dead writer no longer holds the folder's lock, which the operating system released. One killed after its
+final checkpoint (while drawing the last samples: an app that quits waits only so long) has its "ending".
 
 Torch is imported only by the checkpoint methods: a watcher needs no model, and importing torch takes seconds.
 """
@@ -46,7 +48,7 @@ from typing import Any
 from core.errors import InvalidSetting
 from core.gan import run_lock
 from core.gan.config import RESUMABLE, GanConfig
-from core.gan.events import Evaluation, Event, Failed, Finished, Progress, Started
+from core.gan.events import CheckpointSaved, Evaluation, Event, Failed, Finished, Progress, Started
 from core.gan.records import parse_record
 
 CHECKPOINT_FORMAT = "gan-tui checkpoint"
@@ -358,7 +360,7 @@ class MetricsWriter:
 
 
 class StatusWriter:
-    """A sink: records Started, Finished and Failed in the run folder's status.json."""
+    """A sink: records Started, the final checkpoint, Finished and Failed in the run folder's status.json."""
 
     def __init__(self, run: RunDir) -> None:
         self.run = run
@@ -375,6 +377,8 @@ class StatusWriter:
             self._run = {"total_steps": event.total_steps, "steps_per_epoch": event.steps_per_epoch,
                          "device": event.device}
             self.run.write_status({"state": "running", "step": event.step, **self._run})
+        elif isinstance(event, CheckpointSaved) and event.ending is not None:
+            self.run.write_status({"state": "running", "step": event.step, "ending": event.ending, **self._run})
         elif isinstance(event, Finished):
             self.run.write_status({"state": event.reason, "step": event.step, **self._run})
         elif isinstance(event, Failed):

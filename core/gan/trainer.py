@@ -246,7 +246,7 @@ class Trainer:
         self._report(emit)
         # the final checkpoint comes first: samples and evaluation are worth less than the run, and a second
         # Ctrl+C is held back until the checkpoint is on disk (see control.stop_on_signals)
-        self._save_checkpoint(emit)
+        self._save_checkpoint(emit, ending=reason)
         control.final_checkpoint_written()
         self._emit_samples(emit)
         self._evaluate(emit)
@@ -407,7 +407,7 @@ class Trainer:
             emit(evaluation)
         self._window_began += time.perf_counter() - began  # images/s measures training only
 
-    def _save_checkpoint(self, emit: Sink) -> None:
+    def _save_checkpoint(self, emit: Sink, ending: str | None = None) -> None:
         if self.run_dir is None:
             return
         self._report(emit)
@@ -415,7 +415,7 @@ class Trainer:
         self.elapsed = self._checkpointed_at = self._training_time(began)
         self._started, self._paused_for = began, 0.0
         path = self.run_dir.save_checkpoint(self.state_dict())
-        emit(CheckpointSaved(self.step, str(path)))
+        emit(CheckpointSaved(self.step, str(path), ending))
         self._window_began += time.perf_counter() - began
 
     def state_dict(self) -> dict[str, Any]:

@@ -115,6 +115,8 @@ class RunWatcher:
             return [Finished(status["step"], status["state"])]
         if self.run.writer_gone(self._status):
             self.ended = True
+            if "ending" in self._status:  # gone after its final checkpoint: the run itself is whole
+                return [Finished(self._status["step"], self._status["ending"])]
             return [Failed(self._last_step, "the process training this run is gone (killed, or the machine "
                            "stopped) and left no last word; its last checkpoint is intact: continue it with "
                            f"gan-tui gan --resume {self.path}")]

@@ -1,5 +1,6 @@
 """Faults from outside (issue 11): kill -9 at a random step, a parent killed under its training child, a
-writer gone while status.json still says running. Each test starts real processes."""
+writer gone while status.json still says running, or gone after its final checkpoint. Each test starts real
+processes."""
 
 import json
 import os
@@ -145,3 +146,30 @@ def test_a_watcher_says_when_the_writer_is_gone_instead_of_running_for_ever(tmp_
     assert isinstance(ending, Failed) and ending.step == 3
     assert "the process training this run is gone" in ending.message and "--resume" in ending.message
     assert os.path.exists(folder / "writer.lock")  # left in place: the next writer takes it over
+
+
+DIES_AFTER_ITS_FINAL_CHECKPOINT = """
+import os, sys
+from core.gan.config import GanConfig
+from core.gan.events import CheckpointSaved
+from core.gan.trainer import open_training
+
+def killed_there(event):
+    if isinstance(event, CheckpointSaved) and event.ending is not None:
+        os._exit(0)  # as a kill would: no last word, no more samples
+
+config = GanConfig(data="ring8", hidden=16, z_dim=4, batch=64, max_steps=30, seed=3)
+open_training(config, out=sys.argv[1]).run([killed_there])
+"""
+
+
+def test_a_run_killed_after_its_final_checkpoint_reads_as_ended_not_lost(tmp_path):
+    # an app that quits waits only so long for its child: killed while it draws the last samples, after the
+    # final checkpoint, the run is whole, and a watcher says how it ended instead of "the process is gone"
+    folder = tmp_path / "run"
+    subprocess.run([sys.executable, "-c", DIES_AFTER_ITS_FINAL_CHECKPOINT, str(folder)], cwd=ROOT, check=True)
+    run = RunDir(folder)
+    assert run.load_checkpoint()["step"] == 30 and run.sample_files() == []  # the last samples never came
+    assert run.read_status()["state"] == "running" and writer_pid(folder) is None
+    ending = RunWatcher(folder).poll()[-1]
+    assert isinstance(ending, Finished) and ending.reason == "completed" and ending.step == 30
